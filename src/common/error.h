@@ -72,4 +72,11 @@ inline Error make_error(ErrorCode code, std::string message) {
   return Error{code, std::move(message)};
 }
 
+// Returns the error of a failed Result from the enclosing function.
+#define PARAPET_TRY(expr)       \
+  do {                          \
+    auto _r = (expr);           \
+    if (!_r) return _r.error(); \
+  } while (0)
+
 }  // namespace parapet

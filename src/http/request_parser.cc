@@ -1,0 +1,203 @@
+#include "http/request_parser.h"
+
+#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
+#include <optional>
+
+namespace parapet::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+namespace {
+// A value may hold visible chars, obs-text, SP and HTAB; never NUL, CR, LF or other controls.
+bool valid_value(std::string_view v) {
+  for (unsigned char c : v) {
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+  }
+  return true;
+}
+}  // namespace
+
+class RequestParser::Impl : public bhttp::basic_parser<true> {
+ public:
+  explicit Impl(RequestParser& owner) : owner_(owner) {}
+
+  RequestLimits limits;
+  std::optional<Error> err;  // our own verdict, more precise than Beast's error code
+  std::string storage;       // copies of the start line and fields; views point here
+  struct Span {
+    size_t name_off, name_len, value_off, value_len;
+  };
+  std::vector<Span> spans;
+  size_t method_off = 0, method_len = 0, target_off = 0, target_len = 0;
+  int host_count = 0;
+  bool seen_cl = false, seen_te = false;
+
+  void fail(beast::error_code& ec, ErrorCode code, std::string msg) {
+    if (!err) err = make_error(code, std::move(msg));
+    ec = bhttp::error::bad_value;
+  }
+
+ private:
+  size_t keep(std::string_view s) {
+    size_t off = storage.size();
+    storage.append(s);
+    return off;
+  }
+
+  void on_request_impl(bhttp::verb, beast::string_view method, beast::string_view target,
+                       int version, beast::error_code& ec) override {
+    if (target.size() > limits.max_uri_bytes) {
+      return fail(ec, ErrorCode::kUriTooLong, "request target longer than " +
+                                                  std::to_string(limits.max_uri_bytes) + " bytes");
+    }
+    if (version != 10 && version != 11) {
+      return fail(ec, ErrorCode::kBadRequest, "unsupported HTTP version");
+    }
+    method_off = keep(method);
+    method_len = method.size();
+    target_off = keep(target);
+    target_len = target.size();
+    owner_.head_.version = version;
+  }
+
+  void on_response_impl(int, beast::string_view, int, beast::error_code& ec) override {
+    ec = bhttp::error::bad_method;
+  }
+
+  void on_field_impl(bhttp::field f, beast::string_view name, beast::string_view value,
+                     beast::error_code& ec) override {
+    if (spans.size() >= limits.max_header_count) {
+      return fail(ec, ErrorCode::kHeadersTooLarge,
+                  "more than " + std::to_string(limits.max_header_count) + " header fields");
+    }
+    if (!valid_value(value)) {
+      return fail(ec, ErrorCode::kBadRequest, "control character in header value");
+    }
+    switch (f) {
+      case bhttp::field::content_length:
+        if (seen_cl) return fail(ec, ErrorCode::kBadRequest, "repeated Content-Length");
+        if (seen_te) return fail(ec, ErrorCode::kBadRequest, "Content-Length with Transfer-Encoding");
+        seen_cl = true;
+        break;
+      case bhttp::field::transfer_encoding:
+        if (seen_te) return fail(ec, ErrorCode::kBadRequest, "repeated Transfer-Encoding");
+        if (seen_cl) return fail(ec, ErrorCode::kBadRequest, "Content-Length with Transfer-Encoding");
+        if (!iequals(trim(value), "chunked")) {
+          return fail(ec, ErrorCode::kBadRequest, "only the chunked transfer coding is accepted");
+        }
+        seen_te = true;
+        break;
+      case bhttp::field::host:
+        ++host_count;
+        break;
+      case bhttp::field::expect:
+        owner_.head_.expect_continue = iequals(trim(value), "100-continue");
+        break;
+      default:
+        break;
+    }
+    Span s;
+    s.name_off = keep(name);
+    s.name_len = name.size();
+    s.value_off = keep(value);
+    s.value_len = value.size();
+    spans.push_back(s);
+  }
+
+  void on_header_impl(beast::error_code& ec) override {
+    RequestHead& h = owner_.head_;
+    if (h.version == 11 && host_count != 1) {
+      return fail(ec, ErrorCode::kBadRequest,
+                  host_count == 0 ? "missing Host header" : "repeated Host header");
+    }
+    if (host_count > 1) return fail(ec, ErrorCode::kBadRequest, "repeated Host header");
+    const char* base = storage.data();
+    h.method = std::string_view(base + method_off, method_len);
+    h.target = std::string_view(base + target_off, target_len);
+    h.headers.clear();
+    for (const Span& s : spans) {
+      h.headers.add(std::string_view(base + s.name_off, s.name_len),
+                    std::string_view(base + s.value_off, s.value_len));
+    }
+    h.keep_alive = keep_alive();
+    h.chunked = chunked();
+    if (auto cl = content_length()) {
+      h.has_content_length = true;
+      h.content_length = *cl;
+    }
+  }
+
+  void on_body_init_impl(boost::optional<std::uint64_t> const& cl, beast::error_code&) override {
+    if (cl) owner_.body_.reserve(*cl);
+  }
+
+  size_t on_body_impl(beast::string_view body, beast::error_code&) override {
+    owner_.body_.append(body.data(), body.size());
+    return body.size();
+  }
+
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+
+  size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, beast::error_code&) override {
+    owner_.body_.append(body.data(), body.size());
+    return body.size();
+  }
+
+  void on_finish_impl(beast::error_code&) override {}
+
+  RequestParser& owner_;
+};
+
+RequestParser::RequestParser() = default;
+RequestParser::~RequestParser() = default;
+
+void RequestParser::reset(const RequestLimits& limits) {
+  // Beast's parser cannot be re-armed, so each request gets a fresh one; storage is carried over
+  // so its capacity is reused and views stay allocation-free after warm-up.
+  std::string storage;
+  std::vector<Impl::Span> spans;
+  if (impl_) {
+    storage = std::move(impl_->storage);
+    spans = std::move(impl_->spans);
+  }
+  impl_ = std::make_unique<Impl>(*this);
+  impl_->limits = limits;
+  impl_->storage = std::move(storage);
+  impl_->storage.clear();
+  impl_->spans = std::move(spans);
+  impl_->spans.clear();
+  impl_->header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+  impl_->body_limit(limits.max_body_bytes);
+  impl_->eager(true);
+  head_ = RequestHead{};
+  head_.headers.items().reserve(16);
+  body_.clear();
+}
+
+Result<size_t> RequestParser::feed(std::string_view data) {
+  beast::error_code ec;
+  size_t used = impl_->put(boost::asio::const_buffer(data.data(), data.size()), ec);
+  if (ec == bhttp::error::need_more) return used;
+  if (ec) {
+    if (impl_->err) return *impl_->err;
+    if (ec == bhttp::error::header_limit) {
+      return make_error(ErrorCode::kHeadersTooLarge, "request header block larger than " +
+                                                         std::to_string(impl_->limits.max_header_bytes) +
+                                                         " bytes");
+    }
+    if (ec == bhttp::error::body_limit) {
+      return make_error(ErrorCode::kPayloadTooLarge, "request body larger than " +
+                                                         std::to_string(impl_->limits.max_body_bytes) +
+                                                         " bytes");
+    }
+    return make_error(ErrorCode::kBadRequest, "malformed request: " + ec.message());
+  }
+  return used;
+}
+
+bool RequestParser::head_done() const { return impl_ && impl_->is_header_done(); }
+bool RequestParser::done() const { return impl_ && impl_->is_done(); }
+
+}  // namespace parapet::http

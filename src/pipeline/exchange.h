@@ -1,0 +1,93 @@
+// Everything one request's trip through the gateway can touch, handed to the pipeline by the
+// connection that read the request. The pipeline owns the order of phases (VISION.md):
+//
+//   route → (auth, WAF, limits, cache: later issues) → upstream (pool, connect, send)
+//     → stream back → log (exactly once)
+//
+// Thread-safety: lives on one worker; no member is shared with another thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/asio.h"
+#include "common/buffer.h"
+#include "common/watchdog.h"
+#include "config/config.h"
+#include "http/request_parser.h"
+#include "http/response_parser.h"
+#include "observe/record.h"
+#include "upstream/connection.h"
+#include "upstream/pool.h"
+
+namespace parapet::pipeline {
+
+// Deadline phases, reported by Watchdog::fired().
+enum Phase : int {
+  kIdle = 0,         // between requests on a keep-alive connection
+  kHeader,           // client sending the request head
+  kBody,             // client sending the request body
+  kConnect,          // DNS + TCP + TLS to the upstream
+  kFirstByte,        // waiting for the upstream's answer head
+  kUpstreamIdle,     // silence in the middle of the upstream's answer
+  kTotal,            // the whole upstream exchange
+  kClientWrite,      // client not taking the answer
+};
+
+// What a worker lends each request.
+struct WorkerEnv {
+  upstream::Pool& pool;
+  asio::ssl::context* tls = nullptr;
+  const upstream::ProxySettings& proxy;
+  observe::Counters& counters;
+  uint64_t worker_id = 0;
+  uint64_t next_request = 0;  // per-worker sequence, part of the request id
+};
+
+// Per-connection scratch kept across requests so the steady state allocates nothing.
+struct Scratch {
+  std::string head;          // upstream request head / client answer head
+  std::string body_out;      // decoded answer bytes waiting to be sent
+  std::string frame;         // chunk-size line
+  Buffer upstream_in{16384};
+  http::ResponseParser response;
+};
+
+struct Exchange {
+  tcp::socket& client;
+  Watchdog& watchdog;
+  const http::RequestHead& req;
+  std::string& body;
+  const config::Snapshot& cfg;
+  WorkerEnv& env;
+  Scratch& scratch;
+  std::string_view client_ip;
+  bool draining = false;  // answer with Connection: close
+
+  // The upstream connection in use; the connection's watchdog closes it on expiry.
+  std::unique_ptr<upstream::Connection> upstream;
+  bool client_gone = false;  // set by the disconnect watcher
+  bool close_after = false;  // the client connection must close after this exchange
+  observe::RequestRecord record;
+};
+
+// Runs one request through every phase and logs it. Never throws; errors become answers.
+awaitable<void> run(Exchange& x);
+
+// Sends a complete local answer (errors, admin pages). Returns false if the client is gone.
+awaitable<bool> send_local(Exchange& x, int status, std::string_view content_type,
+                           std::string_view body);
+awaitable<bool> send_error(Exchange& x, const Error& e);
+
+// A whole HTTP/1.1 answer carrying e as JSON, for errors met before an Exchange exists (a request
+// that could not be parsed). close: add Connection: close.
+std::string error_response(const Error& e, bool close);
+
+// Log phase: the one place a finished request's record goes (counters now; store and analytics
+// with "See everything").
+void log(WorkerEnv& env, observe::RequestRecord&& r);
+
+// The standard reason phrase for a status ("Not Found"), or "Unknown".
+std::string_view reason_phrase(int status);
+
+}  // namespace parapet::pipeline

@@ -1,0 +1,383 @@
+// The request's path through the gateway, in phase order (VISION.md "Architecture").
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+#include "http/headers.h"
+#include "pipeline/exchange.h"
+#include "route/router.h"
+
+namespace parapet::pipeline {
+
+namespace {
+
+using http::iequals;
+
+constexpr size_t kReadChunk = 16384;
+
+Clock::time_point earlier(Clock::time_point a, Clock::time_point b) { return a < b ? a : b; }
+
+bool has_prefix_ci(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+bool method_has_body(std::string_view m) {
+  return m == "POST" || m == "PUT" || m == "PATCH";
+}
+
+// The request as the upstream sees it: our request line and Host, the client's end-to-end fields
+// (credentials untouched), x-forwarded-for extended, x-parapet-* controls removed, and a
+// Content-Length for the body we already hold whole.
+void build_upstream_head(const Exchange& x, const route::Target& t, std::string& out) {
+  const http::RequestHead& req = x.req;
+  out.clear();
+  out += req.method;
+  out += ' ';
+  out += t.path;
+  out += " HTTP/1.1\r\nhost: ";
+  out += t.url->authority();
+  out += "\r\n";
+  std::string_view connection = req.headers.get("connection");
+  bool had_xff = false;
+  for (const auto& h : req.headers) {
+    if (http::is_hop_by_hop(h.name) || iequals(h.name, "host") ||
+        iequals(h.name, "content-length") || iequals(h.name, "expect") ||
+        has_prefix_ci(h.name, "x-parapet-") || iequals(h.name, "x-forwarded-for") ||
+        (!connection.empty() && http::list_has_token(connection, h.name))) {
+      continue;
+    }
+    out += h.name;
+    out += ": ";
+    out += h.value;
+    out += "\r\n";
+  }
+  out += "x-forwarded-for: ";
+  for (const auto& h : req.headers) {
+    if (!iequals(h.name, "x-forwarded-for")) continue;
+    out += h.value;
+    out += ", ";
+    had_xff = true;
+  }
+  (void)had_xff;
+  out += x.client_ip;
+  out += "\r\n";
+  if (!x.body.empty() || method_has_body(req.method)) {
+    out += "content-length: ";
+    out += std::to_string(x.body.size());
+    out += "\r\n";
+  }
+  out += "\r\n";
+}
+
+// The answer head as the client sees it. Framing is ours: the upstream's length is kept when it
+// gave one, otherwise the body is chunked to HTTP/1.1 clients and closed-delimited to HTTP/1.0.
+void build_client_head(Exchange& x, const http::ResponseHead& h, bool head_request,
+                       bool& chunk_out, std::string& out) {
+  out.clear();
+  out += "HTTP/1.1 ";
+  out += std::to_string(h.status);
+  out += ' ';
+  out += h.reason.empty() ? reason_phrase(h.status) : h.reason;
+  out += "\r\n";
+  std::string_view connection = h.headers.get("connection");
+  for (const auto& f : h.headers) {
+    if (http::is_hop_by_hop(f.name) || iequals(f.name, "content-length") ||
+        (!connection.empty() && http::list_has_token(connection, f.name))) {
+      continue;
+    }
+    out += f.name;
+    out += ": ";
+    out += f.value;
+    out += "\r\n";
+  }
+  bool no_body = head_request || h.status == 204 || h.status == 304;
+  chunk_out = false;
+  if (no_body) {
+    if (h.has_content_length && h.status != 204) {
+      out += "content-length: " + std::to_string(h.content_length) + "\r\n";
+    }
+  } else if (h.has_content_length && !h.chunked) {
+    out += "content-length: " + std::to_string(h.content_length) + "\r\n";
+  } else if (x.req.version >= 11) {
+    out += "transfer-encoding: chunked\r\n";
+    chunk_out = true;
+  } else {
+    x.close_after = true;  // HTTP/1.0 without a length: the close ends the body
+  }
+  if (x.draining || !x.req.keep_alive) x.close_after = true;
+  if (x.close_after) {
+    out += "connection: close\r\n";
+  } else if (x.req.version == 10) {
+    out += "connection: keep-alive\r\n";
+  }
+  out += "\r\n";
+}
+
+void append_chunk_size(std::string& frame, size_t n) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n, 16);
+  frame.append(buf, end);
+  frame += "\r\n";
+}
+
+// Writes `prefix` (a head, may be empty) and `data` (body bytes, framed as a chunk when chunked),
+// plus the terminating chunk when last. One gathered write per call.
+awaitable<bool> write_client(Exchange& x, std::string_view prefix, std::string_view data,
+                             bool chunked, bool last, Clock::time_point deadline) {
+  std::array<asio::const_buffer, 5> bufs;
+  size_t n = 0;
+  if (!prefix.empty()) bufs[n++] = asio::buffer(prefix);
+  std::string& frame = x.scratch.frame;
+  frame.clear();
+  if (chunked && !data.empty()) {
+    append_chunk_size(frame, data.size());
+    bufs[n++] = asio::buffer(frame);
+    bufs[n++] = asio::buffer(data);
+    bufs[n++] = asio::buffer("\r\n", 2);
+  } else if (!data.empty()) {
+    bufs[n++] = asio::buffer(data);
+  }
+  if (chunked && last) bufs[n++] = asio::buffer("0\r\n\r\n", 5);
+  if (n == 0) co_return true;
+  x.watchdog.set(deadline, kClientWrite);
+  auto [ec, written] =
+      co_await asio::async_write(x.client, std::span<asio::const_buffer>(bufs.data(), n), use_nothrow);
+  if (ec) {
+    x.client_gone = true;
+    x.close_after = true;
+    co_return false;
+  }
+  x.record.bytes_out += data.size();
+  co_return true;
+}
+
+std::string_view phase_name(int phase) {
+  switch (phase) {
+    case kConnect: return "connect";
+    case kFirstByte: return "first byte";
+    case kUpstreamIdle: return "idle";
+    case kTotal: return "total";
+    case kClientWrite: return "client write";
+    default: return "request";
+  }
+}
+
+// What went wrong, preferring the deadline's verdict: a closed socket after expiry is a timeout.
+Error upstream_failure(const Exchange& x, Error e) {
+  int fired = x.watchdog.fired();
+  if (fired >= kConnect && fired <= kTotal) {
+    return make_error(ErrorCode::kUpstreamTimeout,
+                      "upstream " + std::string(phase_name(fired)) + " timeout");
+  }
+  return e;
+}
+
+// Ends an exchange that failed before the answer head reached the client.
+awaitable<void> fail_before_answer(Exchange& x, Error e) {
+  if (x.upstream) {
+    x.upstream->close();
+    x.upstream.reset();
+  }
+  if (x.client_gone) {
+    x.record.status = 499;
+    x.record.error_type = "client_closed";
+    x.record.error_message = "client went away before the answer";
+    x.close_after = true;
+    co_return;
+  }
+  co_await send_error(x, upstream_failure(x, std::move(e)));
+}
+
+bool is_event_stream(const http::ResponseHead& h) {
+  return has_prefix_ci(http::trim(h.headers.get("content-type")), "text/event-stream");
+}
+
+// Forwards the answer body as it arrives. Backpressure: the next upstream read starts only after
+// the client took the previous bytes, so memory stays at one read per stream.
+awaitable<void> stream_answer(Exchange& x, Clock::time_point total_end) {
+  const auto& uo = x.cfg.upstream;
+  http::ResponseParser& parser = x.scratch.response;
+  const http::ResponseHead& h = parser.head();
+  Buffer& in = x.scratch.upstream_in;
+  std::string& out = x.scratch.body_out;
+  bool head_request = x.req.method == "HEAD";
+  bool chunk_out = false;
+  build_client_head(x, h, head_request, chunk_out, x.scratch.head);
+  x.record.status = h.status;
+  x.record.first_byte = Clock::now();
+
+  bool ok = co_await write_client(x, x.scratch.head, out, chunk_out, parser.done(),
+                                  earlier(total_end, Clock::now() + uo.idle_timeout));
+  out.clear();
+  std::optional<Error> broken;
+  while (ok && !parser.done()) {
+    x.watchdog.set(earlier(total_end, Clock::now() + uo.idle_timeout), kUpstreamIdle);
+    size_t avail = 0;
+    char* p = in.prepare(kReadChunk, &avail);
+    auto [ec, n] = co_await x.upstream->read_some(asio::buffer(p, avail));
+    if (ec || n == 0) {
+      if (x.client_gone) break;
+      if (h.body_until_eof && x.watchdog.fired() < 0 &&
+          (ec == asio::error::eof || ec.value() == 0 || ec == asio::ssl::error::stream_truncated)) {
+        parser.finish_eof();
+        ok = co_await write_client(x, {}, {}, chunk_out, true, Clock::now() + uo.idle_timeout);
+        break;
+      }
+      broken = upstream_failure(
+          x, make_error(ErrorCode::kUpstreamUnreachable,
+                        "upstream connection lost mid-answer" + (ec ? ": " + ec.message() : "")));
+      break;
+    }
+    in.commit(n);
+    auto fed = parser.feed(in.data());
+    if (!fed) {
+      broken = fed.error();
+      break;
+    }
+    in.consume(*fed);
+    ok = co_await write_client(x, {}, out, chunk_out, parser.done(),
+                               earlier(total_end, Clock::now() + uo.idle_timeout));
+    out.clear();
+  }
+  in.consume(in.size());
+
+  if (x.client_gone) {
+    x.record.status = 499;
+    x.record.error_type = "client_closed";
+    x.record.error_message = "client went away during the answer";
+    x.record.stream_interrupted = true;
+  } else if (broken) {
+    x.record.error_type = broken->code == ErrorCode::kUpstreamTimeout ? "upstream_timeout"
+                                                                       : "upstream_reset";
+    x.record.error_message = broken->message;
+    x.record.stream_interrupted = true;
+    x.close_after = true;
+    if (chunk_out && is_event_stream(h)) {
+      // SDKs surface an `event: error` as an exception; the stream then ends properly so the
+      // client neither hangs nor mistakes the cut for a complete answer.
+      std::string ev = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"";
+      ev += x.record.error_type;
+      ev += "\",\"message\":\"";
+      append_json_escaped(ev, broken->message);
+      ev += "\"}}\n\n";
+      co_await write_client(x, {}, ev, true, true, Clock::now() + uo.idle_timeout);
+    }
+    // Otherwise the connection closes without the terminating chunk / before Content-Length
+    // bytes, which every client reports as a truncated answer.
+  }
+
+  bool reusable = parser.done() && !broken && !x.client_gone && h.keep_alive && !h.body_until_eof &&
+                  x.watchdog.fired() < 0;
+  if (reusable) {
+    x.env.pool.put(std::move(x.upstream), x.cfg.upstream.max_idle_per_host);
+  } else if (x.upstream) {
+    x.upstream->close();
+  }
+  x.upstream.reset();
+}
+
+// Upstream phase: connection (pooled or new), send, wait for the answer head. A pooled connection
+// that turns out dead before any answer byte is replaced once: the origin closed it while idle,
+// so the request never reached it.
+awaitable<void> proxy(Exchange& x, const route::Target& t) {
+  const auto& uo = x.cfg.upstream;
+  Clock::time_point total_end = Clock::now() + uo.total_timeout;
+  build_upstream_head(x, t, x.scratch.head);
+  std::string key = upstream::pool_key(*t.url);
+  http::ResponseParser& parser = x.scratch.response;
+  Buffer& in = x.scratch.upstream_in;
+  in.consume(in.size());
+
+  for (int attempt = 0;; ++attempt) {
+    bool reused = false;
+    x.upstream = x.env.pool.take(key);
+    if (x.upstream) {
+      reused = true;
+      x.env.counters.upstream_reuses.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      x.upstream = std::make_unique<upstream::Connection>(x.client.get_executor(), key);
+      x.watchdog.set(earlier(total_end, Clock::now() + uo.connect_timeout), kConnect);
+      x.env.counters.upstream_connects.fetch_add(1, std::memory_order_relaxed);
+      auto c = co_await x.upstream->connect(*t.url, x.env.tls, x.env.proxy);
+      if (!c || x.client_gone) {
+        co_await fail_before_answer(x, c ? make_error(ErrorCode::kUpstreamUnreachable, "cancelled")
+                                         : c.error());
+        co_return;
+      }
+    }
+    ++x.record.attempts;
+    x.watchdog.set(earlier(total_end, Clock::now() + uo.first_byte_timeout), kFirstByte);
+    std::vector<asio::const_buffer> bufs{asio::buffer(x.scratch.head), asio::buffer(x.body)};
+    auto [wec, wn] = co_await x.upstream->write(bufs);
+    bool retry_ok = reused && attempt == 0 && !x.client_gone && x.watchdog.fired() < 0;
+    if (wec) {
+      if (retry_ok) {
+        x.upstream->close();
+        continue;
+      }
+      co_await fail_before_answer(x, make_error(ErrorCode::kUpstreamUnreachable,
+                                                "cannot send to upstream: " + wec.message()));
+      co_return;
+    }
+    parser.reset(&x.scratch.body_out, x.req.method == "HEAD");
+    x.scratch.body_out.clear();
+    bool got_any = false, retry = false;
+    while (!parser.head_done()) {
+      size_t avail = 0;
+      char* p = in.prepare(kReadChunk, &avail);
+      auto [ec, n] = co_await x.upstream->read_some(asio::buffer(p, avail));
+      if (ec || n == 0) {
+        if (retry_ok && !got_any) {
+          retry = true;
+          break;
+        }
+        co_await fail_before_answer(
+            x, make_error(ErrorCode::kUpstreamUnreachable,
+                          got_any ? "upstream closed the connection inside the answer head"
+                                  : "upstream closed the connection without answering" +
+                                        (ec ? ": " + ec.message() : std::string())));
+        co_return;
+      }
+      got_any = true;
+      in.commit(n);
+      auto fed = parser.feed(in.data());
+      if (!fed) {
+        co_await fail_before_answer(x, fed.error());
+        co_return;
+      }
+      in.consume(*fed);
+    }
+    if (retry) {
+      x.upstream->close();
+      in.consume(in.size());
+      continue;
+    }
+    break;
+  }
+  co_await stream_answer(x, total_end);
+}
+
+}  // namespace
+
+awaitable<void> run(Exchange& x) {
+  observe::RequestRecord& r = x.record;
+  r.start = Clock::now();
+  r.id = (x.env.worker_id << 48) | ++x.env.next_request;
+  r.method = x.req.method;
+  // The query can carry credentials (Gemini's ?key=): records keep the path only.
+  r.path = x.req.target.substr(0, x.req.target.find('?'));
+  r.bytes_in = x.body.size();
+
+  route::Target target;
+  if (auto routed = route::resolve(x.cfg, x.req.target, target); !routed) {
+    co_await send_error(x, routed.error());
+  } else {
+    r.gateway = target.gateway;
+    r.provider = target.upstream->name;
+    co_await proxy(x, target);
+  }
+  x.watchdog.clear();
+  log(x.env, std::move(r));
+}
+
+}  // namespace parapet::pipeline

@@ -1,0 +1,37 @@
+// Route phase: which gateway and upstream a request target names, and where it goes upstream.
+//
+// `/{gateway}/{provider}/{native path}[?query]` → the configured upstream for `provider` and the
+// upstream path (provider base path + the provider's mapping of the native path, query kept).
+// Pure: no I/O; reads only the snapshot it is given.
+// Thread-safety: stateless functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+#include "common/url.h"
+#include "config/config.h"
+
+namespace parapet::route {
+
+struct Target {
+  std::string_view gateway;                    // points into the request target
+  const config::Upstream* upstream = nullptr;  // points into the snapshot
+  // Where to connect: &upstream->base_url, or &owned_url when the host depends on the path (Azure).
+  const Url* url = nullptr;
+  std::optional<Url> owned_url;
+  std::string path;  // origin-form target for the upstream request, query included
+
+  Target() = default;
+  Target(const Target&) = delete;
+  Target& operator=(const Target&) = delete;
+  Target(Target&&) = default;
+};
+
+// REQUIRES: target is the raw request-target of an origin-form request (starts with '/').
+// Errors: kNotFound for an unknown gateway or provider or a path the provider cannot serve.
+Result<bool> resolve(const config::Snapshot& snap, std::string_view target, Target& out);
+
+}  // namespace parapet::route

@@ -1,0 +1,52 @@
+// The process: workers for the data plane, the admin listener, signals.
+//
+//   SIGHUP  — reload the config file; a bad file is reported and the old config stays.
+//   SIGTERM/SIGINT — graceful drain: stop accepting, finish in-flight requests (streams
+//                    included) up to server.drain_timeout_ms, then close what is left and exit.
+// Thread-safety: start() and run() from the main thread; the admin listener and signal handling
+// run on the main thread's io_context.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "common/asio.h"
+#include "config/config.h"
+
+namespace parapet::server {
+
+class Worker;
+struct Shared;
+
+class Server {
+ public:
+  Server(config::Flags flags, std::shared_ptr<const config::Snapshot> cfg);
+  ~Server();
+
+  // Binds both listeners and prints `listening data=HOST:PORT admin=HOST:PORT` on stdout.
+  Result<bool> start();
+  // Serves until drained after a stop signal. Returns the process exit code.
+  int run();
+
+ private:
+  void reload();
+  void begin_drain();
+  awaitable<void> admin_loop();
+  awaitable<void> admin_session(tcp::socket s);
+  std::string admin_answer(std::string_view method, std::string_view target, int& status,
+                           std::string& content_type);
+  std::string metrics_text() const;
+
+  config::Flags flags_;
+  std::shared_ptr<const config::Snapshot> cfg_;
+  std::unique_ptr<Shared> shared_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  asio::io_context ioc_{1};
+  tcp::acceptor admin_{ioc_};
+  bool draining_ = false;
+};
+
+// "127.0.0.1:8700", "[::1]:0", "localhost:8700" → endpoint (names resolved at start).
+Result<tcp::endpoint> parse_endpoint(const std::string& text);
+
+}  // namespace parapet::server

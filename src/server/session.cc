@@ -1,0 +1,178 @@
+#include "server/session.h"
+
+#include <sys/socket.h>
+
+#include "server/worker.h"
+
+namespace parapet::server {
+
+using pipeline::Phase;
+
+Session::Session(Worker& w, tcp::socket sock) : w_(w), sock_(std::move(sock)), wd_(sock_.get_executor()) {
+  boost::system::error_code ec;
+  auto ep = sock_.remote_endpoint(ec);
+  client_ip_ = ec ? "unknown" : ep.address().to_string();
+  sock_.set_option(tcp::no_delay(true), ec);
+  w_.add(this);
+}
+
+Session::~Session() { w_.remove(this); }
+
+void Session::close() {
+  boost::system::error_code ec;
+  sock_.close(ec);
+  if (current_ && current_->upstream) current_->upstream->close();
+}
+
+void Session::on_deadline(int phase) {
+  switch (phase) {
+    case pipeline::kIdle:
+    case pipeline::kClientWrite:
+      close();
+      break;
+    case pipeline::kHeader:
+    case pipeline::kBody: {
+      boost::system::error_code ec;
+      sock_.cancel(ec);  // the pending read fails; read_request answers 408
+      break;
+    }
+    default:
+      if (current_ && current_->upstream) current_->upstream->close();
+      break;
+  }
+}
+
+// Notices a client that hangs up while its request is upstream, so the upstream request is
+// cancelled instead of running (and billing) to the end. Costs no syscall until the socket
+// becomes readable.
+void Session::watch_client(uint64_t gen) {
+  watching_ = true;
+  sock_.async_wait(tcp::socket::wait_read,
+                   [this, self = shared_from_this(), gen](boost::system::error_code ec) {
+                     watching_ = false;
+                     if (ec || gen != gen_ || !current_) return;
+                     char c;
+                     ssize_t n = ::recv(sock_.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+                     if (n > 0) return;  // a pipelined request: the client is still there
+                     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                       watch_client(gen);
+                       return;
+                     }
+                     current_->client_gone = true;
+                     if (current_->upstream) current_->upstream->close();
+                   });
+}
+
+awaitable<void> Session::reply_and_close(const Error& e) {
+  std::string bytes = pipeline::error_response(e, true);
+  wd_.set(Clock::now() + std::chrono::seconds(5), pipeline::kClientWrite);
+  co_await asio::async_write(sock_, asio::buffer(bytes), use_nothrow);
+  // Lingering close: stop sending, then drain what the client is still sending for a moment, so
+  // the kernel does not answer unread bytes with a reset that would destroy our answer.
+  boost::system::error_code ec;
+  sock_.shutdown(tcp::socket::shutdown_send, ec);
+  wd_.set(Clock::now() + std::chrono::seconds(2), pipeline::kClientWrite);
+  size_t drained = 0;
+  char sink[4096];
+  while (drained < (1u << 20)) {
+    auto [rec, n] = co_await sock_.async_read_some(asio::buffer(sink), use_nothrow);
+    if (rec || n == 0) break;
+    drained += n;
+  }
+  close();
+}
+
+awaitable<Session::ReadResult> Session::read_request() {
+  const config::Limits& lim = w_.config()->limits;
+  parser_.reset(http::RequestLimits{lim.max_header_bytes, lim.max_header_count, lim.max_uri_bytes,
+                                    lim.max_body_bytes});
+  bool started = !in_.empty();
+  bool sent_continue = false, body_phase = false;
+  idle_ = !started;
+  if (w_.draining() && !started) co_return ReadResult::kClosed;
+  wd_.set(Clock::now() + (started ? lim.header_timeout : lim.keepalive_timeout),
+          started ? pipeline::kHeader : pipeline::kIdle);
+  for (;;) {
+    if (!in_.empty()) {
+      auto fed = parser_.feed(in_.data());
+      if (!fed) {
+        observe::RequestRecord r;
+        r.start = Clock::now();
+        r.status = error_status(fed.error().code);
+        r.error_type = error_type(fed.error().code);
+        r.error_message = fed.error().message;
+        pipeline::log(w_.env(), std::move(r));
+        co_await reply_and_close(fed.error());
+        co_return ReadResult::kClosed;
+      }
+      in_.consume(*fed);
+      if (parser_.done()) {
+        idle_ = false;
+        co_return ReadResult::kRequest;
+      }
+      if (parser_.head_done() && !body_phase) {
+        body_phase = true;
+        wd_.set(Clock::now() + lim.body_timeout, pipeline::kBody);
+        const auto& h = parser_.head();
+        if (h.expect_continue && h.version >= 11 && !sent_continue) {
+          sent_continue = true;
+          static constexpr std::string_view k100 = "HTTP/1.1 100 Continue\r\n\r\n";
+          auto [ec, n] = co_await asio::async_write(sock_, asio::buffer(k100), use_nothrow);
+          if (ec) co_return ReadResult::kClosed;
+        }
+      }
+    }
+    if (idle_) in_.release_if_empty();  // an idle keep-alive connection holds no buffer
+    size_t avail = 0;
+    char* p = in_.prepare(8192, &avail);
+    auto [ec, n] = co_await sock_.async_read_some(asio::buffer(p, avail), use_nothrow);
+    if (ec || n == 0) {
+      int fired = wd_.fired();
+      if (started && (fired == pipeline::kHeader || fired == pipeline::kBody)) {
+        Error e = make_error(ErrorCode::kRequestTimeout,
+                             fired == pipeline::kHeader ? "request head not received in time"
+                                                        : "request body not received in time");
+        observe::RequestRecord r;
+        r.start = Clock::now();
+        r.status = 408;
+        r.error_type = error_type(e.code);
+        r.error_message = e.message;
+        pipeline::log(w_.env(), std::move(r));
+        co_await reply_and_close(e);
+      }
+      co_return ReadResult::kClosed;
+    }
+    in_.commit(n);
+    if (!started) {
+      started = true;
+      idle_ = false;
+      wd_.set(Clock::now() + lim.header_timeout, pipeline::kHeader);
+    }
+  }
+}
+
+awaitable<void> Session::run() {
+  auto self = shared_from_this();
+  wd_.init(weak_from_this(), [this](int phase) { on_deadline(phase); });
+  for (;;) {
+    if (co_await read_request() != ReadResult::kRequest) break;
+    // The config is taken per request, so a reload applies from the next request on.
+    std::shared_ptr<const config::Snapshot> cfg = w_.config();
+    pipeline::Exchange x{sock_,       wd_,       parser_.head(), parser_.body(), *cfg, w_.env(),
+                         scratch_,    client_ip_, w_.draining()};
+    current_ = &x;
+    ++gen_;
+    watch_client(gen_);
+    co_await pipeline::run(x);
+    current_ = nullptr;
+    if (watching_) {
+      boost::system::error_code ec;
+      sock_.cancel(ec);
+    }
+    if (x.close_after || !parser_.head().keep_alive || w_.draining()) break;
+  }
+  wd_.stop();
+  close();
+}
+
+}  // namespace parapet::server
