@@ -27,7 +27,9 @@ Result<bool> read_int(const toml::table& t, std::string_view where, std::string_
                       int64_t min, int64_t max) {
   const toml::node* n = t.get(key);
   if (!n) return true;
-  auto v = n->value<int64_t>();
+  auto* iv = n->as_integer();
+  std::optional<int64_t> v;
+  if (iv) v = iv->get();
   if (!v || *v < min || *v > max) {
     return config_error("[" + std::string(where) + "] " + std::string(key) + " must be an integer in [" +
                         std::to_string(min) + ", " + std::to_string(max) + "]");
@@ -48,9 +50,9 @@ Result<bool> read_str(const toml::table& t, std::string_view where, std::string_
                       std::string& out) {
   const toml::node* n = t.get(key);
   if (!n) return true;
-  auto v = n->value<std::string>();
+  auto* v = n->as_string();
   if (!v) return config_error("[" + std::string(where) + "] " + std::string(key) + " must be a string");
-  out = *v;
+  out = v->get();
   return true;
 }
 
@@ -123,9 +125,9 @@ Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
     PARAPET_TRY(read_str(*t, "upstream", "ca_file", u.ca_file));
     PARAPET_TRY(read_int(*t, "upstream", "max_idle_per_host", u.max_idle_per_host, 0, 100000));
     if (const toml::node* n = t->get("verify_tls")) {
-      auto v = n->value<bool>();
+      auto* v = n->as_boolean();
       if (!v) return config_error("[upstream] verify_tls must be true or false");
-      u.verify_tls = *v;
+      u.verify_tls = v->get();
     }
   }
   if (auto* t = root["gateways"].as_table()) {

@@ -79,6 +79,9 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
       case bhttp::field::content_length:
         if (seen_cl) return fail(ec, ErrorCode::kBadRequest, "repeated Content-Length");
         if (seen_te) return fail(ec, ErrorCode::kBadRequest, "Content-Length with Transfer-Encoding");
+        if (value.empty() || value.find_first_not_of("0123456789") != beast::string_view::npos) {
+          return fail(ec, ErrorCode::kBadRequest, "Content-Length must be one decimal number");
+        }
         seen_cl = true;
         break;
       case bhttp::field::transfer_encoding:

@@ -1,0 +1,87 @@
+#include <gtest/gtest.h>
+
+#include "config/config.h"
+
+namespace parapet::config {
+namespace {
+
+TEST(ConfigLoad, DefaultsMatchVision) {
+  auto s = load(Flags{});
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ((*s)->server.listen, "127.0.0.1:8700");
+  EXPECT_EQ((*s)->server.admin, "127.0.0.1:8701");
+  EXPECT_EQ((*s)->server.data_dir, "./parapet-data");
+  EXPECT_EQ((*s)->limits.max_body_bytes, 32u << 20);
+  EXPECT_TRUE((*s)->has_gateway("default"));
+  EXPECT_NE((*s)->find_upstream("openai"), nullptr);
+  EXPECT_NE((*s)->find_upstream("anthropic"), nullptr);
+}
+
+TEST(ConfigLoad, FileThenFlags) {
+  Flags f;
+  f.listen = "127.0.0.1:0";
+  f.upstreams = {"openai=http://127.0.0.1:1/v1", "vllm=http://127.0.0.1:2"};
+  auto s = load_from_string(R"(
+[server]
+listen = "0.0.0.0:9000"
+workers = 3
+[limits]
+max_body_bytes = 1024
+header_timeout_ms = 500
+[upstream]
+first_byte_timeout_ms = 300
+ca_file = "/tmp/ca.pem"
+[providers.anthropic]
+base_url = "http://127.0.0.1:3/"
+[upstreams.local]
+url = "http://127.0.0.1:4/v1"
+kind = "openai-compatible"
+)",
+                            f);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  const Snapshot& c = **s;
+  EXPECT_EQ(c.server.listen, "127.0.0.1:0");  // the flag wins
+  EXPECT_EQ(c.server.workers, 3);
+  EXPECT_EQ(c.limits.max_body_bytes, 1024u);
+  EXPECT_EQ(c.limits.header_timeout.count(), 500);
+  EXPECT_EQ(c.upstream.first_byte_timeout.count(), 300);
+  EXPECT_EQ(c.upstream.ca_file, "/tmp/ca.pem");
+  EXPECT_EQ(c.find_upstream("anthropic")->base, "http://127.0.0.1:3");
+  EXPECT_EQ(c.find_upstream("openai")->base, "http://127.0.0.1:1/v1");
+  EXPECT_NE(c.find_upstream("openai")->spec, nullptr);
+  EXPECT_EQ(c.find_upstream("vllm")->protocol, providers::Protocol::kHttp);
+  EXPECT_EQ(c.find_upstream("local")->protocol, providers::Protocol::kOpenAI);
+}
+
+TEST(ConfigLoad, ErrorsNameTheProblem) {
+  struct Case {
+    const char* toml;
+    const char* needle;
+  } cases[] = {
+      {"[limits]\nmax_body_byte = 1\n", "unknown key 'max_body_byte'"},
+      {"[limits]\nmax_body_bytes = \"big\"\n", "max_body_bytes must be an integer"},
+      {"[upstream]\nverify_tls = 1\n", "verify_tls must be true or false"},
+      {"[providers.nope]\nbase_url = \"http://x\"\n", "not a built-in provider"},
+      {"[upstreams.openai]\nurl = \"http://x\"\n", "shadows a built-in provider"},
+      {"[upstreams.x]\nurl = \"ftp://x\"\n", "scheme must be http or https"},
+      {"[upstreams.x]\n", "needs url"},
+      {"[server\n", "config:1"},
+  };
+  for (const auto& c : cases) {
+    auto s = load_from_string(c.toml, Flags{});
+    ASSERT_FALSE(s.ok()) << c.toml;
+    EXPECT_NE(s.error().message.find(c.needle), std::string::npos)
+        << c.toml << " -> " << s.error().message;
+  }
+}
+
+TEST(ConfigLoad, BadUpstreamFlag) {
+  Flags f;
+  f.upstreams = {"noequals"};
+  EXPECT_FALSE(load(f).ok());
+  f.upstreams = {"Bad Name=http://x"};
+  EXPECT_FALSE(load(f).ok());
+}
+
+}  // namespace
+}  // namespace parapet::config

@@ -1,0 +1,174 @@
+#include "http/request_parser.h"
+
+#include <gtest/gtest.h>
+
+namespace parapet::http {
+namespace {
+
+struct Parsed {
+  bool ok = false;
+  ErrorCode code = ErrorCode::kInternal;
+  bool done = false;
+  size_t used = 0;
+};
+
+Parsed parse(RequestParser& p, std::string_view bytes, RequestLimits lim = {}) {
+  p.reset(lim);
+  Parsed out;
+  auto r = p.feed(bytes);
+  out.ok = r.ok();
+  if (r.ok()) {
+    out.used = *r;
+  } else {
+    out.code = r.error().code;
+  }
+  out.done = p.done();
+  return out;
+}
+
+TEST(RequestParser, SimpleGetWithHeaders) {
+  RequestParser p;
+  auto r = parse(p, "GET /default/openai/models?x=1 HTTP/1.1\r\nHost: a\r\nX-Api-Key: k\r\n\r\n");
+  ASSERT_TRUE(r.ok);
+  EXPECT_TRUE(r.done);
+  EXPECT_EQ(p.head().method, "GET");
+  EXPECT_EQ(p.head().target, "/default/openai/models?x=1");
+  EXPECT_EQ(p.head().headers.get("x-api-key"), "k");
+  EXPECT_TRUE(p.head().keep_alive);
+}
+
+TEST(RequestParser, ContentLengthBody) {
+  RequestParser p;
+  auto r = parse(p, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello");
+  ASSERT_TRUE(r.ok);
+  EXPECT_TRUE(r.done);
+  EXPECT_EQ(p.body(), "hello");
+}
+
+TEST(RequestParser, ChunkedBodyIsDecoded) {
+  RequestParser p;
+  auto r = parse(p,
+                 "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n");
+  ASSERT_TRUE(r.ok);
+  EXPECT_TRUE(r.done);
+  EXPECT_EQ(p.body(), "abcde");
+  EXPECT_TRUE(p.head().chunked);
+}
+
+TEST(RequestParser, IncrementalFeedAndPipelining) {
+  RequestParser p;
+  p.reset({});
+  std::string two =
+      "GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n";
+  // A partial head consumes nothing and asks for more.
+  auto r = p.feed(std::string_view(two).substr(0, 10));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, 0u);
+  r = p.feed(two);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(p.done());
+  EXPECT_EQ(p.head().target, "/a");
+  std::string_view rest = std::string_view(two).substr(*r);
+  p.reset({});
+  r = p.feed(rest);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(p.done());
+  EXPECT_EQ(p.head().target, "/b");
+}
+
+struct Bad {
+  const char* name;
+  const char* bytes;
+  ErrorCode code;
+};
+
+class RequestParserRejects : public ::testing::TestWithParam<Bad> {};
+
+TEST_P(RequestParserRejects, WithPreciseError) {
+  RequestParser p;
+  RequestLimits lim;
+  lim.max_uri_bytes = 64;
+  lim.max_body_bytes = 10;
+  lim.max_header_count = 5;
+  lim.max_header_bytes = 1024;
+  auto r = parse(p, GetParam().bytes, lim);
+  ASSERT_FALSE(r.ok) << GetParam().name;
+  EXPECT_EQ(r.code, GetParam().code) << GetParam().name;
+}
+
+const std::string kLongUri = "GET /" + std::string(100, 'a') + " HTTP/1.1\r\nHost: a\r\n\r\n";
+const std::string kHugeHeader =
+    "GET / HTTP/1.1\r\nHost: a\r\nX: " + std::string(2000, 'a') + "\r\n\r\n";
+
+INSTANTIATE_TEST_SUITE_P(
+    Framing, RequestParserRejects,
+    ::testing::Values(
+        Bad{"cl_and_te",
+            "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+            ErrorCode::kBadRequest},
+        Bad{"te_and_cl",
+            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n",
+            ErrorCode::kBadRequest},
+        Bad{"duplicate_cl_same",
+            "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc",
+            ErrorCode::kBadRequest},
+        Bad{"duplicate_cl_diff",
+            "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabc",
+            ErrorCode::kBadRequest},
+        Bad{"cl_list", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 3\r\n\r\nabc",
+            ErrorCode::kBadRequest},
+        Bad{"cl_negative", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n",
+            ErrorCode::kBadRequest},
+        Bad{"te_gzip", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n",
+            ErrorCode::kBadRequest},
+        Bad{"te_chunked_identity",
+            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, identity\r\n\r\n",
+            ErrorCode::kBadRequest},
+        Bad{"te_xchunked", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n",
+            ErrorCode::kBadRequest},
+        Bad{"te_repeated",
+            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: "
+            "chunked\r\n\r\n",
+            ErrorCode::kBadRequest},
+        Bad{"missing_host", "GET / HTTP/1.1\r\n\r\n", ErrorCode::kBadRequest},
+        Bad{"double_host", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", ErrorCode::kBadRequest},
+        Bad{"nul_in_value", "GET / HTTP/1.1\r\nHost: a\r\nX: a\x01b\r\n\r\n", ErrorCode::kBadRequest},
+        Bad{"space_before_colon", "GET / HTTP/1.1\r\nHost: a\r\nX : y\r\n\r\n",
+            ErrorCode::kBadRequest},
+        Bad{"bad_chunk_size",
+            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
+            ErrorCode::kBadRequest},
+        Bad{"http2_preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", ErrorCode::kBadRequest},
+        Bad{"uri_too_long", kLongUri.c_str(), ErrorCode::kUriTooLong},
+        Bad{"body_too_large", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n",
+            ErrorCode::kPayloadTooLarge},
+        Bad{"chunked_body_too_large",
+            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "b\r\nhello world\r\n0\r\n\r\n",
+            ErrorCode::kPayloadTooLarge},
+        Bad{"too_many_headers",
+            "GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 1\r\nC: 1\r\nD: 1\r\nE: 1\r\n\r\n",
+            ErrorCode::kHeadersTooLarge},
+        Bad{"header_block_too_large", kHugeHeader.c_str(), ErrorCode::kHeadersTooLarge}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(RequestParser, ExpectContinueIsReported) {
+  RequestParser p;
+  auto r = parse(p, "POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+  ASSERT_TRUE(r.ok);
+  EXPECT_TRUE(p.head_done());
+  EXPECT_FALSE(p.done());
+  EXPECT_TRUE(p.head().expect_continue);
+}
+
+TEST(RequestParser, Http10DefaultsToClose) {
+  RequestParser p;
+  auto r = parse(p, "GET / HTTP/1.0\r\n\r\n");
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(p.head().version, 10);
+  EXPECT_FALSE(p.head().keep_alive);
+}
+
+}  // namespace
+}  // namespace parapet::http

@@ -1,0 +1,70 @@
+#include "route/router.h"
+
+#include <gtest/gtest.h>
+
+namespace parapet::route {
+namespace {
+
+std::shared_ptr<const config::Snapshot> snap(std::vector<std::string> ups = {}) {
+  config::Flags f;
+  f.upstreams = std::move(ups);
+  auto s = config::load(f);
+  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
+  return *s;
+}
+
+TEST(Router, BuiltinProviderOnDefaultGateway) {
+  auto s = snap();
+  Target t;
+  ASSERT_TRUE(resolve(*s, "/default/openai/chat/completions", t).ok());
+  EXPECT_EQ(t.gateway, "default");
+  EXPECT_EQ(t.upstream->name, "openai");
+  EXPECT_EQ(t.url->host, "api.openai.com");
+  EXPECT_TRUE(t.url->tls);
+  EXPECT_EQ(t.path, "/v1/chat/completions");
+}
+
+TEST(Router, OverriddenBaseKeepsQuery) {
+  auto s = snap({"openai=http://127.0.0.1:9000/v1"});
+  Target t;
+  ASSERT_TRUE(resolve(*s, "/default/openai/models?limit=2&after=x", t).ok());
+  EXPECT_EQ(t.url->host, "127.0.0.1");
+  EXPECT_EQ(t.url->port, 9000);
+  EXPECT_EQ(t.path, "/v1/models?limit=2&after=x");
+}
+
+TEST(Router, CustomOriginForwardsPathAsIs) {
+  auto s = snap({"echo=http://127.0.0.1:9000/base"});
+  Target t;
+  ASSERT_TRUE(resolve(*s, "/default/echo/a/b?x=1", t).ok());
+  EXPECT_EQ(t.upstream->protocol, providers::Protocol::kHttp);
+  EXPECT_EQ(t.path, "/base/a/b?x=1");
+  ASSERT_TRUE(resolve(*s, "/default/echo?x=1", t).ok());
+  EXPECT_EQ(t.path, "/base/?x=1");
+  ASSERT_TRUE(resolve(*s, "/default/echo", t).ok());
+  EXPECT_EQ(t.path, "/base/");
+}
+
+TEST(Router, UnknownGatewayOrProviderIsNotFound) {
+  auto s = snap();
+  Target t;
+  for (const char* target : {"/", "/nope/openai/x", "/default", "/default/", "/default/nope/x",
+                             "/DEFAULT/openai/x", "*"}) {
+    auto r = resolve(*s, target, t);
+    ASSERT_FALSE(r.ok()) << target;
+    EXPECT_EQ(r.error().code, ErrorCode::kNotFound) << target;
+  }
+}
+
+TEST(Router, ConfiguredGateways) {
+  config::Flags f;
+  auto s = config::load_from_string("[gateways.prod]\n[gateways.staging]\n", f);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  Target t;
+  EXPECT_TRUE(resolve(**s, "/prod/anthropic/v1/messages", t).ok());
+  EXPECT_EQ(t.path, "/v1/messages");
+  EXPECT_FALSE(resolve(**s, "/default/anthropic/v1/messages", t).ok());
+}
+
+}  // namespace
+}  // namespace parapet::route
