@@ -163,7 +163,7 @@ std::string_view phase_name(int phase) {
 }
 
 // What went wrong, preferring the deadline's verdict: a closed socket after expiry is a timeout.
-Error upstream_failure(const Exchange& x, Error e) {
+Error upstream_failure(const Exchange& x, const Error& e) {
   int fired = x.watchdog.fired();
   if (fired >= kConnect && fired <= kTotal) {
     return make_error(ErrorCode::kUpstreamTimeout,
@@ -173,7 +173,9 @@ Error upstream_failure(const Exchange& x, Error e) {
 }
 
 // Ends an exchange that failed before the answer head reached the client.
-awaitable<void> fail_before_answer(Exchange& x, Error e) {
+// Takes e by reference and callers pass named values: g++ 12 destroys temporaries in a co_await
+// operand twice (a double free found with ASan), so none are created there.
+awaitable<void> fail_before_answer(Exchange& x, const Error& e) {
   if (x.upstream) {
     x.upstream->close();
     x.upstream.reset();
@@ -185,7 +187,8 @@ awaitable<void> fail_before_answer(Exchange& x, Error e) {
     x.close_after = true;
     co_return;
   }
-  co_await send_error(x, upstream_failure(x, std::move(e)));
+  Error shown = upstream_failure(x, e);
+  co_await send_error(x, shown);
 }
 
 bool is_event_stream(const http::ResponseHead& h) {
@@ -300,8 +303,8 @@ awaitable<void> proxy(Exchange& x, const route::Target& t) {
       x.env.counters.upstream_connects.fetch_add(1, std::memory_order_relaxed);
       auto c = co_await x.upstream->connect(*t.url, x.env.tls, x.env.proxy);
       if (!c || x.client_gone) {
-        co_await fail_before_answer(x, c ? make_error(ErrorCode::kUpstreamUnreachable, "cancelled")
-                                         : c.error());
+        Error err = c ? make_error(ErrorCode::kUpstreamUnreachable, "cancelled") : c.error();
+        co_await fail_before_answer(x, err);
         co_return;
       }
     }
@@ -315,8 +318,9 @@ awaitable<void> proxy(Exchange& x, const route::Target& t) {
         x.upstream->close();
         continue;
       }
-      co_await fail_before_answer(x, make_error(ErrorCode::kUpstreamUnreachable,
-                                                "cannot send to upstream: " + wec.message()));
+      Error err =
+          make_error(ErrorCode::kUpstreamUnreachable, "cannot send to upstream: " + wec.message());
+      co_await fail_before_answer(x, err);
       co_return;
     }
     parser.reset(&x.scratch.body_out, x.req.method == "HEAD");
@@ -331,11 +335,11 @@ awaitable<void> proxy(Exchange& x, const route::Target& t) {
           retry = true;
           break;
         }
-        co_await fail_before_answer(
-            x, make_error(ErrorCode::kUpstreamUnreachable,
-                          got_any ? "upstream closed the connection inside the answer head"
-                                  : "upstream closed the connection without answering" +
-                                        (ec ? ": " + ec.message() : std::string())));
+        Error err = make_error(ErrorCode::kUpstreamUnreachable,
+                               got_any ? "upstream closed the connection inside the answer head"
+                                       : "upstream closed the connection without answering" +
+                                             (ec ? ": " + ec.message() : std::string()));
+        co_await fail_before_answer(x, err);
         co_return;
       }
       got_any = true;

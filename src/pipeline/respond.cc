@@ -88,7 +88,8 @@ awaitable<bool> send_error(Exchange& x, const Error& e) {
   x.record.error_message = e.message;
   // A client error in the request's framing leaves the connection in an unknown state.
   if (e.code == ErrorCode::kBadRequest) x.close_after = true;
-  co_return co_await send_local(x, error_status(e.code), "application/json", error_json(e));
+  std::string body = error_json(e);  // named: see fail_before_answer() on g++ 12 temporaries
+  co_return co_await send_local(x, error_status(e.code), "application/json", body);
 }
 
 void log(WorkerEnv& env, observe::RequestRecord&& r) {
