@@ -20,8 +20,9 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", flags.listen, "Data plane HOST:PORT (default 127.0.0.1:8700)");
   serve->add_option("--admin", flags.admin, "Admin API HOST:PORT (default 127.0.0.1:8701)");
   serve->add_option("--data-dir", flags.data_dir, "Store directory (default ./parapet-data)");
-  serve->add_option("--upstream", flags.upstreams,
-                    "NAME=URL: override provider NAME's base URL, or add a plain HTTP origin")
+  serve
+      ->add_option("--upstream", flags.upstreams,
+                   "NAME=URL: override provider NAME's base URL, or add a plain HTTP origin")
       ->take_all();
   app.add_subcommand("version", "Print the version")->callback([] {
     std::printf("parapet %s\n", PARAPET_VERSION);

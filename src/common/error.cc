@@ -32,40 +32,66 @@ bool Error::retryable() const {
 
 int error_status(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kBadRequest: return 400;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kMethodNotAllowed: return 405;
-    case ErrorCode::kRequestTimeout: return 408;
-    case ErrorCode::kPayloadTooLarge: return 413;
-    case ErrorCode::kUriTooLong: return 414;
-    case ErrorCode::kHeadersTooLarge: return 431;
-    case ErrorCode::kNotImplemented: return 501;
+    case ErrorCode::kBadRequest:
+      return 400;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kMethodNotAllowed:
+      return 405;
+    case ErrorCode::kRequestTimeout:
+      return 408;
+    case ErrorCode::kPayloadTooLarge:
+      return 413;
+    case ErrorCode::kUriTooLong:
+      return 414;
+    case ErrorCode::kHeadersTooLarge:
+      return 431;
+    case ErrorCode::kNotImplemented:
+      return 501;
     case ErrorCode::kUpstreamUnreachable:
     case ErrorCode::kUpstreamTls:
-    case ErrorCode::kUpstreamProtocol: return 502;
-    case ErrorCode::kOverloaded: return 503;
-    case ErrorCode::kUpstreamTimeout: return 504;
-    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kUpstreamProtocol:
+      return 502;
+    case ErrorCode::kOverloaded:
+      return 503;
+    case ErrorCode::kUpstreamTimeout:
+      return 504;
+    case ErrorCode::kInternal:
+      return 500;
   }
   return 500;
 }
 
 std::string_view error_type(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kBadRequest: return "bad_request";
-    case ErrorCode::kNotFound: return "not_found";
-    case ErrorCode::kMethodNotAllowed: return "method_not_allowed";
-    case ErrorCode::kRequestTimeout: return "request_timeout";
-    case ErrorCode::kPayloadTooLarge: return "payload_too_large";
-    case ErrorCode::kUriTooLong: return "uri_too_long";
-    case ErrorCode::kHeadersTooLarge: return "headers_too_large";
-    case ErrorCode::kNotImplemented: return "not_implemented";
-    case ErrorCode::kUpstreamUnreachable: return "upstream_unreachable";
-    case ErrorCode::kUpstreamTls: return "upstream_tls_error";
-    case ErrorCode::kUpstreamProtocol: return "upstream_protocol_error";
-    case ErrorCode::kUpstreamTimeout: return "upstream_timeout";
-    case ErrorCode::kOverloaded: return "overloaded";
-    case ErrorCode::kInternal: return "internal_error";
+    case ErrorCode::kBadRequest:
+      return "bad_request";
+    case ErrorCode::kNotFound:
+      return "not_found";
+    case ErrorCode::kMethodNotAllowed:
+      return "method_not_allowed";
+    case ErrorCode::kRequestTimeout:
+      return "request_timeout";
+    case ErrorCode::kPayloadTooLarge:
+      return "payload_too_large";
+    case ErrorCode::kUriTooLong:
+      return "uri_too_long";
+    case ErrorCode::kHeadersTooLarge:
+      return "headers_too_large";
+    case ErrorCode::kNotImplemented:
+      return "not_implemented";
+    case ErrorCode::kUpstreamUnreachable:
+      return "upstream_unreachable";
+    case ErrorCode::kUpstreamTls:
+      return "upstream_tls_error";
+    case ErrorCode::kUpstreamProtocol:
+      return "upstream_protocol_error";
+    case ErrorCode::kUpstreamTimeout:
+      return "upstream_timeout";
+    case ErrorCode::kOverloaded:
+      return "overloaded";
+    case ErrorCode::kInternal:
+      return "internal_error";
   }
   return "internal_error";
 }
@@ -73,11 +99,21 @@ std::string_view error_type(ErrorCode code) {
 void append_json_escaped(std::string& out, std::string_view s) {
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char buf[8];

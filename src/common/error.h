@@ -54,8 +54,8 @@ void append_json_escaped(std::string& out, std::string_view s);
 template <class T>
 class Result {
  public:
-  Result(T v) : v_(std::move(v)) {}          // NOLINT: implicit by design
-  Result(Error e) : v_(std::move(e)) {}      // NOLINT
+  Result(T v) : v_(std::move(v)) {}      // NOLINT: implicit by design
+  Result(Error e) : v_(std::move(e)) {}  // NOLINT
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   T& value() { return std::get<0>(v_); }

@@ -12,11 +12,11 @@
 namespace parapet {
 
 struct Url {
-  bool tls = false;        // https
-  std::string host;        // "api.openai.com", "127.0.0.1", "::1"
-  uint16_t port = 0;       // explicit or the scheme's default
-  std::string path;        // prefix without trailing slash, "" or "/v1"
-  std::string userinfo;    // "user:pass" for proxies, else ""
+  bool tls = false;      // https
+  std::string host;      // "api.openai.com", "127.0.0.1", "::1"
+  uint16_t port = 0;     // explicit or the scheme's default
+  std::string path;      // prefix without trailing slash, "" or "/v1"
+  std::string userinfo;  // "user:pass" for proxies, else ""
 
   // host[:port] as it goes into a Host header or CONNECT line (brackets for IPv6, port only when
   // not the scheme's default).

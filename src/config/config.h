@@ -1,8 +1,8 @@
 // The gateway's configuration as one immutable snapshot.
 //
 // A Snapshot is built by load() from the config file (TOML) with the command-line flags applied on
-// top, validated as a whole, and then never changed: a reload builds a new one and each worker swaps
-// its pointer on its own thread, so the request path reads configuration without locks.
+// top, validated as a whole, and then never changed: a reload builds a new one and each worker
+// swaps its pointer on its own thread, so the request path reads configuration without locks.
 // Listen addresses and the worker count are read at start only; everything else reloads on SIGHUP.
 // Thread-safety: a Snapshot is immutable after load(); share it as shared_ptr<const Snapshot>.
 #pragma once
@@ -32,24 +32,24 @@ struct ServerOptions {
 
 // Limits on what a client may send; beyond them the request is refused with a precise status.
 struct Limits {
-  size_t max_body_bytes = 32u << 20;   // 413
-  size_t max_header_bytes = 64u << 10; // request line + headers; 431
-  size_t max_header_count = 100;       // 431
-  size_t max_uri_bytes = 8192;         // 414
-  Millis header_timeout{10000};        // first byte to end of headers; 408
-  Millis body_timeout{60000};          // end of headers to end of body; 408
-  Millis keepalive_timeout{75000};     // idle between requests on one connection
-  size_t max_connections = 10000;      // per process; beyond it new connections get 503
+  size_t max_body_bytes = 32u << 20;    // 413
+  size_t max_header_bytes = 64u << 10;  // request line + headers; 431
+  size_t max_header_count = 100;        // 431
+  size_t max_uri_bytes = 8192;          // 414
+  Millis header_timeout{10000};         // first byte to end of headers; 408
+  Millis body_timeout{60000};           // end of headers to end of body; 408
+  Millis keepalive_timeout{75000};      // idle between requests on one connection
+  size_t max_connections = 10000;       // per process; beyond it new connections get 503
 };
 
 struct UpstreamOptions {
-  Millis connect_timeout{10000};     // DNS + TCP + TLS (+ proxy CONNECT)
-  Millis first_byte_timeout{300000}; // request sent to first byte of the answer head
-  Millis idle_timeout{120000};       // longest silence while reading an answer
-  Millis total_timeout{900000};      // whole exchange
-  std::string ca_file;               // extra trust anchors (PEM); system store otherwise
+  Millis connect_timeout{10000};      // DNS + TCP + TLS (+ proxy CONNECT)
+  Millis first_byte_timeout{300000};  // request sent to first byte of the answer head
+  Millis idle_timeout{120000};        // longest silence while reading an answer
+  Millis total_timeout{900000};       // whole exchange
+  std::string ca_file;                // extra trust anchors (PEM); system store otherwise
   bool verify_tls = true;
-  size_t max_idle_per_host = 32;     // pooled keep-alive connections, per worker
+  size_t max_idle_per_host = 32;  // pooled keep-alive connections, per worker
 };
 
 // One destination reachable as /{gateway}/{name}/...
@@ -58,8 +58,8 @@ struct Upstream {
   // Built-in provider this name refers to, or nullptr for a custom origin.
   const providers::ProviderSpec* spec = nullptr;
   providers::Protocol protocol = providers::Protocol::kHttp;
-  std::string base;      // effective base URL text, no trailing slash
-  Url base_url;          // parsed base; unset (empty host) when base is a template (Azure default)
+  std::string base;  // effective base URL text, no trailing slash
+  Url base_url;      // parsed base; unset (empty host) when base is a template (Azure default)
   bool base_is_template = false;
 };
 
@@ -67,10 +67,10 @@ struct Snapshot {
   ServerOptions server;
   Limits limits;
   UpstreamOptions upstream;
-  std::vector<std::string> gateways;                  // names accepted as /{gateway}/
+  std::vector<std::string> gateways;                    // names accepted as /{gateway}/
   std::unordered_map<std::string, Upstream> upstreams;  // every built-in provider + custom ones
-  std::string config_path;                            // "" when running on defaults
-  uint64_t generation = 0;                            // 1 at start, +1 per successful reload
+  std::string config_path;                              // "" when running on defaults
+  uint64_t generation = 0;                              // 1 at start, +1 per successful reload
 
   bool has_gateway(std::string_view name) const;
   const Upstream* find_upstream(std::string_view name) const;
@@ -79,8 +79,8 @@ struct Snapshot {
 // What the command line says; applied on top of the file at start and again at every reload.
 struct Flags {
   std::string config_path;
-  std::string listen, admin, data_dir;          // empty: not given
-  std::vector<std::string> upstreams;           // "NAME=URL"
+  std::string listen, admin, data_dir;  // empty: not given
+  std::vector<std::string> upstreams;   // "NAME=URL"
 };
 
 // Reads flags.config_path (if any), applies flags, validates. Errors name the file, key and reason.

@@ -1,7 +1,8 @@
 // TOML → Snapshot. Unknown keys are errors: a typo in a limit must not silently leave the default.
+#include <toml++/toml.h>
+
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "config/config.h"
 
@@ -17,7 +18,9 @@ Result<bool> only_keys(const toml::table& t, std::string_view where,
   for (auto&& [k, v] : t) {
     bool ok = false;
     for (auto a : allowed) ok = ok || k.str() == a;
-    if (!ok) return config_error("unknown key '" + std::string(k.str()) + "' in [" + std::string(where) + "]");
+    if (!ok)
+      return config_error("unknown key '" + std::string(k.str()) + "' in [" + std::string(where) +
+                          "]");
   }
   return true;
 }
@@ -31,14 +34,16 @@ Result<bool> read_int(const toml::table& t, std::string_view where, std::string_
   std::optional<int64_t> v;
   if (iv) v = iv->get();
   if (!v || *v < min || *v > max) {
-    return config_error("[" + std::string(where) + "] " + std::string(key) + " must be an integer in [" +
-                        std::to_string(min) + ", " + std::to_string(max) + "]");
+    return config_error("[" + std::string(where) + "] " + std::string(key) +
+                        " must be an integer in [" + std::to_string(min) + ", " +
+                        std::to_string(max) + "]");
   }
   out = static_cast<T>(*v);
   return true;
 }
 
-Result<bool> read_ms(const toml::table& t, std::string_view where, std::string_view key, Millis& out) {
+Result<bool> read_ms(const toml::table& t, std::string_view where, std::string_view key,
+                     Millis& out) {
   int64_t v = out.count();
   auto r = read_int(t, where, key, v, 1, 86'400'000);
   if (!r) return r;
@@ -51,7 +56,8 @@ Result<bool> read_str(const toml::table& t, std::string_view where, std::string_
   const toml::node* n = t.get(key);
   if (!n) return true;
   auto* v = n->as_string();
-  if (!v) return config_error("[" + std::string(where) + "] " + std::string(key) + " must be a string");
+  if (!v)
+    return config_error("[" + std::string(where) + "] " + std::string(key) + " must be a string");
   out = v->get();
   return true;
 }
@@ -83,16 +89,19 @@ Result<bool> set_upstream(Snapshot& s, const std::string& name, std::string_view
     } else if (kind == "http" || kind.empty()) {
       u.protocol = providers::Protocol::kHttp;
     } else {
-      return config_error("upstream '" + name + "': kind must be \"http\" or \"openai-compatible\"");
+      return config_error("upstream '" + name +
+                          "': kind must be \"http\" or \"openai-compatible\"");
     }
   }
   return true;
 }
 
 Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
-  PARAPET_TRY(only_keys(root, "root", {"server", "limits", "upstream", "gateways", "providers", "upstreams"}));
+  PARAPET_TRY(only_keys(root, "root",
+                        {"server", "limits", "upstream", "gateways", "providers", "upstreams"}));
   if (auto* t = root["server"].as_table()) {
-    PARAPET_TRY(only_keys(*t, "server", {"listen", "admin", "data_dir", "workers", "drain_timeout_ms"}));
+    PARAPET_TRY(
+        only_keys(*t, "server", {"listen", "admin", "data_dir", "workers", "drain_timeout_ms"}));
     PARAPET_TRY(read_str(*t, "server", "listen", s.server.listen));
     PARAPET_TRY(read_str(*t, "server", "admin", s.server.admin));
     PARAPET_TRY(read_str(*t, "server", "data_dir", s.server.data_dir));
@@ -100,9 +109,10 @@ Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
     PARAPET_TRY(read_ms(*t, "server", "drain_timeout_ms", s.server.drain_timeout));
   }
   if (auto* t = root["limits"].as_table()) {
-    PARAPET_TRY(only_keys(*t, "limits", {"max_body_bytes", "max_header_bytes", "max_header_count",
-                                         "max_uri_bytes", "header_timeout_ms", "body_timeout_ms",
-                                         "keepalive_timeout_ms", "max_connections"}));
+    PARAPET_TRY(only_keys(
+        *t, "limits",
+        {"max_body_bytes", "max_header_bytes", "max_header_count", "max_uri_bytes",
+         "header_timeout_ms", "body_timeout_ms", "keepalive_timeout_ms", "max_connections"}));
     auto& l = s.limits;
     PARAPET_TRY(read_int(*t, "limits", "max_body_bytes", l.max_body_bytes, 0, int64_t{1} << 34));
     PARAPET_TRY(read_int(*t, "limits", "max_header_bytes", l.max_header_bytes, 1024, 1 << 20));
@@ -114,9 +124,9 @@ Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
     PARAPET_TRY(read_int(*t, "limits", "max_connections", l.max_connections, 1, 10'000'000));
   }
   if (auto* t = root["upstream"].as_table()) {
-    PARAPET_TRY(only_keys(*t, "upstream", {"connect_timeout_ms", "first_byte_timeout_ms",
-                                           "idle_timeout_ms", "total_timeout_ms", "ca_file",
-                                           "verify_tls", "max_idle_per_host"}));
+    PARAPET_TRY(only_keys(*t, "upstream",
+                          {"connect_timeout_ms", "first_byte_timeout_ms", "idle_timeout_ms",
+                           "total_timeout_ms", "ca_file", "verify_tls", "max_idle_per_host"}));
     auto& u = s.upstream;
     PARAPET_TRY(read_ms(*t, "upstream", "connect_timeout_ms", u.connect_timeout));
     PARAPET_TRY(read_ms(*t, "upstream", "first_byte_timeout_ms", u.first_byte_timeout));
@@ -161,8 +171,8 @@ Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
       auto* ut = v.as_table();
       if (!ut) return config_error("[upstreams." + name + "] must be a table");
       if (providers::find_builtin(name)) {
-        return config_error("[upstreams." + name + "] shadows a built-in provider; use [providers." +
-                            name + "] base_url");
+        return config_error("[upstreams." + name +
+                            "] shadows a built-in provider; use [providers." + name + "] base_url");
       }
       PARAPET_TRY(only_keys(*ut, "upstreams." + name, {"url", "kind"}));
       std::string url, kind;
@@ -232,8 +242,8 @@ Result<std::shared_ptr<const Snapshot>> load_from_string(std::string_view text, 
     return build(&root, flags, generation);
   } catch (const toml::parse_error& e) {
     std::ostringstream m;
-    m << (flags.config_path.empty() ? "config" : flags.config_path) << ":"
-      << e.source().begin.line << ":" << e.source().begin.column << ": " << e.description();
+    m << (flags.config_path.empty() ? "config" : flags.config_path) << ":" << e.source().begin.line
+      << ":" << e.source().begin.column << ": " << e.description();
     return config_error(m.str());
   }
 }

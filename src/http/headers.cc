@@ -45,9 +45,15 @@ bool HeaderList::has(std::string_view name) const {
 }
 
 bool is_hop_by_hop(std::string_view n) {
-  static constexpr std::string_view kHop[] = {"connection", "keep-alive", "proxy-connection",
-                                              "te", "trailer", "transfer-encoding", "upgrade",
-                                              "proxy-authenticate", "proxy-authorization"};
+  static constexpr std::string_view kHop[] = {"connection",
+                                              "keep-alive",
+                                              "proxy-connection",
+                                              "te",
+                                              "trailer",
+                                              "transfer-encoding",
+                                              "upgrade",
+                                              "proxy-authenticate",
+                                              "proxy-authorization"};
   for (auto h : kHop) {
     if (iequals(n, h)) return true;
   }

@@ -49,8 +49,8 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
   void on_request_impl(bhttp::verb, beast::string_view method, beast::string_view target,
                        int version, beast::error_code& ec) override {
     if (target.size() > limits.max_uri_bytes) {
-      return fail(ec, ErrorCode::kUriTooLong, "request target longer than " +
-                                                  std::to_string(limits.max_uri_bytes) + " bytes");
+      return fail(ec, ErrorCode::kUriTooLong,
+                  "request target longer than " + std::to_string(limits.max_uri_bytes) + " bytes");
     }
     if (version != 10 && version != 11) {
       return fail(ec, ErrorCode::kBadRequest, "unsupported HTTP version");
@@ -78,7 +78,8 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
     switch (f) {
       case bhttp::field::content_length:
         if (seen_cl) return fail(ec, ErrorCode::kBadRequest, "repeated Content-Length");
-        if (seen_te) return fail(ec, ErrorCode::kBadRequest, "Content-Length with Transfer-Encoding");
+        if (seen_te)
+          return fail(ec, ErrorCode::kBadRequest, "Content-Length with Transfer-Encoding");
         if (value.empty() || value.find_first_not_of("0123456789") != beast::string_view::npos) {
           return fail(ec, ErrorCode::kBadRequest, "Content-Length must be one decimal number");
         }
@@ -86,7 +87,8 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
         break;
       case bhttp::field::transfer_encoding:
         if (seen_te) return fail(ec, ErrorCode::kBadRequest, "repeated Transfer-Encoding");
-        if (seen_cl) return fail(ec, ErrorCode::kBadRequest, "Content-Length with Transfer-Encoding");
+        if (seen_cl)
+          return fail(ec, ErrorCode::kBadRequest, "Content-Length with Transfer-Encoding");
         if (!iequals(trim(value), "chunked")) {
           return fail(ec, ErrorCode::kBadRequest, "only the chunked transfer coding is accepted");
         }
@@ -186,14 +188,14 @@ Result<size_t> RequestParser::feed(std::string_view data) {
   if (ec) {
     if (impl_->err) return *impl_->err;
     if (ec == bhttp::error::header_limit) {
-      return make_error(ErrorCode::kHeadersTooLarge, "request header block larger than " +
-                                                         std::to_string(impl_->limits.max_header_bytes) +
-                                                         " bytes");
+      return make_error(ErrorCode::kHeadersTooLarge,
+                        "request header block larger than " +
+                            std::to_string(impl_->limits.max_header_bytes) + " bytes");
     }
     if (ec == bhttp::error::body_limit) {
-      return make_error(ErrorCode::kPayloadTooLarge, "request body larger than " +
-                                                         std::to_string(impl_->limits.max_body_bytes) +
-                                                         " bytes");
+      return make_error(
+          ErrorCode::kPayloadTooLarge,
+          "request body larger than " + std::to_string(impl_->limits.max_body_bytes) + " bytes");
     }
     return make_error(ErrorCode::kBadRequest, "malformed request: " + ec.message());
   }

@@ -108,7 +108,8 @@ Result<size_t> ResponseParser::feed(std::string_view data) {
   size_t total = 0;
   while (true) {
     beast::error_code ec;
-    size_t used = impl_->put(boost::asio::const_buffer(data.data() + total, data.size() - total), ec);
+    size_t used =
+        impl_->put(boost::asio::const_buffer(data.data() + total, data.size() - total), ec);
     total += used;
     if (ec == bhttp::error::need_more) return total;
     if (ec) {
@@ -130,11 +131,14 @@ Result<size_t> ResponseParser::feed(std::string_view data) {
 Result<bool> ResponseParser::finish_eof() {
   beast::error_code ec;
   impl_->put_eof(ec);
-  if (ec) return make_error(ErrorCode::kUpstreamUnreachable, "upstream closed the connection mid-answer");
+  if (ec)
+    return make_error(ErrorCode::kUpstreamUnreachable, "upstream closed the connection mid-answer");
   return true;
 }
 
-bool ResponseParser::head_done() const { return impl_ && impl_->is_header_done() && head_.status >= 200; }
+bool ResponseParser::head_done() const {
+  return impl_ && impl_->is_header_done() && head_.status >= 200;
+}
 bool ResponseParser::done() const { return impl_ && impl_->is_done() && head_.status >= 200; }
 
 }  // namespace parapet::http

@@ -3,7 +3,9 @@
 namespace parapet::observe {
 
 void Counters::count(const RequestRecord& r) {
-  auto inc = [](std::atomic<uint64_t>& c) { c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); };
+  auto inc = [](std::atomic<uint64_t>& c) {
+    c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  };
   inc(requests);
   if (r.status >= 200 && r.status < 300) {
     inc(responses_2xx);

@@ -15,12 +15,12 @@ struct RequestRecord {
   uint64_t id = 0;
   Clock::time_point start{}, first_byte{}, end{};
   std::string gateway, provider, method, path;
-  int status = 0;            // what the client got; 499 when it went away first
-  std::string error_type;    // "" on success
+  int status = 0;          // what the client got; 499 when it went away first
+  std::string error_type;  // "" on success
   std::string error_message;
-  uint32_t attempts = 0;     // upstream connections tried
-  uint64_t bytes_in = 0;     // request body bytes
-  uint64_t bytes_out = 0;    // answer body bytes sent to the client
+  uint32_t attempts = 0;   // upstream connections tried
+  uint64_t bytes_in = 0;   // request body bytes
+  uint64_t bytes_out = 0;  // answer body bytes sent to the client
   bool stream_interrupted = false;
 };
 

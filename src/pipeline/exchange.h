@@ -24,14 +24,14 @@ namespace parapet::pipeline {
 
 // Deadline phases, reported by Watchdog::fired().
 enum Phase : int {
-  kIdle = 0,         // between requests on a keep-alive connection
-  kHeader,           // client sending the request head
-  kBody,             // client sending the request body
-  kConnect,          // DNS + TCP + TLS to the upstream
-  kFirstByte,        // waiting for the upstream's answer head
-  kUpstreamIdle,     // silence in the middle of the upstream's answer
-  kTotal,            // the whole upstream exchange
-  kClientWrite,      // client not taking the answer
+  kIdle = 0,      // between requests on a keep-alive connection
+  kHeader,        // client sending the request head
+  kBody,          // client sending the request body
+  kConnect,       // DNS + TCP + TLS to the upstream
+  kFirstByte,     // waiting for the upstream's answer head
+  kUpstreamIdle,  // silence in the middle of the upstream's answer
+  kTotal,         // the whole upstream exchange
+  kClientWrite,   // client not taking the answer
 };
 
 // What a worker lends each request.
@@ -46,9 +46,9 @@ struct WorkerEnv {
 
 // Per-connection scratch kept across requests so the steady state allocates nothing.
 struct Scratch {
-  std::string head;          // upstream request head / client answer head
-  std::string body_out;      // decoded answer bytes waiting to be sent
-  std::string frame;         // chunk-size line
+  std::string head;      // upstream request head / client answer head
+  std::string body_out;  // decoded answer bytes waiting to be sent
+  std::string frame;     // chunk-size line
   Buffer upstream_in{16384};
   http::ResponseParser response;
 };

@@ -21,9 +21,7 @@ bool has_prefix_ci(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
 
-bool method_has_body(std::string_view m) {
-  return m == "POST" || m == "PUT" || m == "PATCH";
-}
+bool method_has_body(std::string_view m) { return m == "POST" || m == "PUT" || m == "PATCH"; }
 
 // The request as the upstream sees it: our request line and Host, the client's end-to-end fields
 // (credentials untouched), x-forwarded-for extended, x-parapet-* controls removed, and a
@@ -71,8 +69,8 @@ void build_upstream_head(const Exchange& x, const route::Target& t, std::string&
 
 // The answer head as the client sees it. Framing is ours: the upstream's length is kept when it
 // gave one, otherwise the body is chunked to HTTP/1.1 clients and closed-delimited to HTTP/1.0.
-void build_client_head(Exchange& x, const http::ResponseHead& h, bool head_request,
-                       bool& chunk_out, std::string& out) {
+void build_client_head(Exchange& x, const http::ResponseHead& h, bool head_request, bool& chunk_out,
+                       std::string& out) {
   out.clear();
   out += "HTTP/1.1 ";
   out += std::to_string(h.status);
@@ -140,8 +138,8 @@ awaitable<bool> write_client(Exchange& x, std::string_view prefix, std::string_v
   if (chunked && last) bufs[n++] = asio::buffer("0\r\n\r\n", 5);
   if (n == 0) co_return true;
   x.watchdog.set(deadline, kClientWrite);
-  auto [ec, written] =
-      co_await asio::async_write(x.client, std::span<asio::const_buffer>(bufs.data(), n), use_nothrow);
+  auto [ec, written] = co_await asio::async_write(
+      x.client, std::span<asio::const_buffer>(bufs.data(), n), use_nothrow);
   if (ec) {
     x.client_gone = true;
     x.close_after = true;
@@ -153,12 +151,18 @@ awaitable<bool> write_client(Exchange& x, std::string_view prefix, std::string_v
 
 std::string_view phase_name(int phase) {
   switch (phase) {
-    case kConnect: return "connect";
-    case kFirstByte: return "first byte";
-    case kUpstreamIdle: return "idle";
-    case kTotal: return "total";
-    case kClientWrite: return "client write";
-    default: return "request";
+    case kConnect:
+      return "connect";
+    case kFirstByte:
+      return "first byte";
+    case kUpstreamIdle:
+      return "idle";
+    case kTotal:
+      return "total";
+    case kClientWrite:
+      return "client write";
+    default:
+      return "request";
   }
 }
 
@@ -250,8 +254,8 @@ awaitable<void> stream_answer(Exchange& x, Clock::time_point total_end) {
     x.record.error_message = "client went away during the answer";
     x.record.stream_interrupted = true;
   } else if (broken) {
-    x.record.error_type = broken->code == ErrorCode::kUpstreamTimeout ? "upstream_timeout"
-                                                                       : "upstream_reset";
+    x.record.error_type =
+        broken->code == ErrorCode::kUpstreamTimeout ? "upstream_timeout" : "upstream_reset";
     x.record.error_message = broken->message;
     x.record.stream_interrupted = true;
     x.close_after = true;

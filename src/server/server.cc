@@ -44,7 +44,8 @@ Result<tcp::endpoint> parse_endpoint(const std::string& text) {
   if (host == "localhost") host = "127.0.0.1";
   boost::system::error_code aec;
   auto addr = asio::ip::make_address(host, aec);
-  if (aec) return make_error(ErrorCode::kBadRequest, "bad host in '" + text + "': use an IP address");
+  if (aec)
+    return make_error(ErrorCode::kBadRequest, "bad host in '" + text + "': use an IP address");
   return tcp::endpoint(addr, static_cast<uint16_t>(port));
 }
 
@@ -151,7 +152,8 @@ void Server::begin_drain() {
           for (auto& w : workers_) open += w->sessions();
           if (open == 0) break;
           if (!forced && Clock::now() >= deadline) {
-            std::fprintf(stderr, "parapet: drain deadline reached, closing %zu connections\n", open);
+            std::fprintf(stderr, "parapet: drain deadline reached, closing %zu connections\n",
+                         open);
             for (auto& w : workers_) w->force_close();
             forced = true;
           }
@@ -218,12 +220,13 @@ awaitable<void> Server::admin_session(tcp::socket s) {
     }
     int status = 200;
     std::string content_type = "application/json";
-    std::string body = admin_answer(parser.head().method, parser.head().target, status, content_type);
+    std::string body =
+        admin_answer(parser.head().method, parser.head().target, status, content_type);
     bool close = !parser.head().keep_alive;
-    std::string out = "HTTP/1.1 " + std::to_string(status) + " " +
-                      std::string(pipeline::reason_phrase(status)) + "\r\ncontent-type: " +
-                      content_type + "\r\ncontent-length: " + std::to_string(body.size()) +
-                      (close ? "\r\nconnection: close" : "") + "\r\n\r\n" + body;
+    std::string out =
+        "HTTP/1.1 " + std::to_string(status) + " " + std::string(pipeline::reason_phrase(status)) +
+        "\r\ncontent-type: " + content_type + "\r\ncontent-length: " + std::to_string(body.size()) +
+        (close ? "\r\nconnection: close" : "") + "\r\n\r\n" + body;
     auto [ec, n] = co_await asio::async_write(s, asio::buffer(out), use_nothrow);
     if (ec || close) co_return;
   }
@@ -264,16 +267,23 @@ std::string Server::metrics_text() const {
     const char* labels;
   };
   static const Row rows[] = {
-      {"parapet_requests_total", "Requests that produced a record.", &observe::Counters::requests, ""},
-      {"parapet_responses_total", "Answers by status class.", &observe::Counters::responses_2xx, "{class=\"2xx\"}"},
+      {"parapet_requests_total", "Requests that produced a record.", &observe::Counters::requests,
+       ""},
+      {"parapet_responses_total", "Answers by status class.", &observe::Counters::responses_2xx,
+       "{class=\"2xx\"}"},
       {"parapet_responses_total", "", &observe::Counters::responses_4xx, "{class=\"4xx\"}"},
       {"parapet_responses_total", "", &observe::Counters::responses_5xx, "{class=\"5xx\"}"},
       {"parapet_responses_total", "", &observe::Counters::responses_other, "{class=\"other\"}"},
-      {"parapet_upstream_errors_total", "Requests that failed upstream.", &observe::Counters::upstream_errors, ""},
-      {"parapet_client_aborts_total", "Clients that left before their answer ended.", &observe::Counters::client_aborts, ""},
-      {"parapet_connections_total", "Client connections accepted.", &observe::Counters::connections_total, ""},
-      {"parapet_upstream_connects_total", "New upstream connections.", &observe::Counters::upstream_connects, ""},
-      {"parapet_upstream_reuses_total", "Upstream requests on pooled connections.", &observe::Counters::upstream_reuses, ""},
+      {"parapet_upstream_errors_total", "Requests that failed upstream.",
+       &observe::Counters::upstream_errors, ""},
+      {"parapet_client_aborts_total", "Clients that left before their answer ended.",
+       &observe::Counters::client_aborts, ""},
+      {"parapet_connections_total", "Client connections accepted.",
+       &observe::Counters::connections_total, ""},
+      {"parapet_upstream_connects_total", "New upstream connections.",
+       &observe::Counters::upstream_connects, ""},
+      {"parapet_upstream_reuses_total", "Upstream requests on pooled connections.",
+       &observe::Counters::upstream_reuses, ""},
   };
   std::string out;
   std::string_view last;
@@ -288,9 +298,10 @@ std::string Server::metrics_text() const {
   }
   size_t open = 0;
   for (const auto& w : workers_) open += w->sessions();
-  out += "# HELP parapet_connections_open Client connections open now.\n"
-         "# TYPE parapet_connections_open gauge\nparapet_connections_open " +
-         std::to_string(open) + "\n";
+  out +=
+      "# HELP parapet_connections_open Client connections open now.\n"
+      "# TYPE parapet_connections_open gauge\nparapet_connections_open " +
+      std::to_string(open) + "\n";
   return out;
 }
 

@@ -8,7 +8,8 @@ namespace parapet::server {
 
 using pipeline::Phase;
 
-Session::Session(Worker& w, tcp::socket sock) : w_(w), sock_(std::move(sock)), wd_(sock_.get_executor()) {
+Session::Session(Worker& w, tcp::socket sock)
+    : w_(w), sock_(std::move(sock)), wd_(sock_.get_executor()) {
   boost::system::error_code ec;
   auto ep = sock_.remote_endpoint(ec);
   client_ip_ = ec ? "unknown" : ep.address().to_string();
@@ -129,9 +130,9 @@ awaitable<Session::ReadResult> Session::read_request() {
     if (ec || n == 0) {
       int fired = wd_.fired();
       if (started && (fired == pipeline::kHeader || fired == pipeline::kBody)) {
-        Error e = make_error(ErrorCode::kRequestTimeout,
-                             fired == pipeline::kHeader ? "request head not received in time"
-                                                        : "request body not received in time");
+        Error e = make_error(ErrorCode::kRequestTimeout, fired == pipeline::kHeader
+                                                             ? "request head not received in time"
+                                                             : "request body not received in time");
         observe::RequestRecord r;
         r.start = Clock::now();
         r.status = 408;
@@ -158,8 +159,8 @@ awaitable<void> Session::run() {
     if (co_await read_request() != ReadResult::kRequest) break;
     // The config is taken per request, so a reload applies from the next request on.
     std::shared_ptr<const config::Snapshot> cfg = w_.config();
-    pipeline::Exchange x{sock_,       wd_,       parser_.head(), parser_.body(), *cfg, w_.env(),
-                         scratch_,    client_ip_, w_.draining()};
+    pipeline::Exchange x{sock_,    wd_,      parser_.head(), parser_.body(), *cfg,
+                         w_.env(), scratch_, client_ip_,     w_.draining()};
     current_ = &x;
     ++gen_;
     watch_client(gen_);

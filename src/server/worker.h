@@ -41,8 +41,8 @@ class Worker {
   // Any thread.
   void update_config(std::shared_ptr<const config::Snapshot> cfg,
                      std::shared_ptr<asio::ssl::context> tls);
-  void drain();       // stop accepting; idle connections close; busy ones close after their answer
-  void force_close(); // close every connection now
+  void drain();        // stop accepting; idle connections close; busy ones close after their answer
+  void force_close();  // close every connection now
   size_t sessions() const { return session_count_.load(std::memory_order_relaxed); }
   const observe::Counters& counters() const { return counters_; }
 

@@ -83,8 +83,8 @@ awaitable<Result<bool>> Connection::connect(const Url& url, asio::ssl::context* 
                                             const ProxySettings& proxy) {
   bool via_proxy = url.tls && proxy.applies_to(url.host);
   const Url& first_hop = via_proxy ? *proxy.https_proxy : url;
-  auto [rec, results] = co_await resolver_.async_resolve(
-      first_hop.host, std::to_string(first_hop.port), use_nothrow);
+  auto [rec, results] =
+      co_await resolver_.async_resolve(first_hop.host, std::to_string(first_hop.port), use_nothrow);
   if (rec) {
     co_return make_error(ErrorCode::kUpstreamUnreachable,
                          "cannot resolve " + first_hop.host + ": " + rec.message());
@@ -117,15 +117,16 @@ awaitable<Result<bool>> Connection::connect(const Url& url, asio::ssl::context* 
         why += X509_verify_cert_error_string(vr);
         why += ")";
       }
-      co_return make_error(ErrorCode::kUpstreamTls, "TLS handshake with " + url.authority() +
-                                                        " failed: " + why);
+      co_return make_error(ErrorCode::kUpstreamTls,
+                           "TLS handshake with " + url.authority() + " failed: " + why);
     }
   }
   co_return true;
 }
 
 awaitable<Result<bool>> Connection::tunnel(const Url& proxy, const Url& target) {
-  std::string auth = target.host.find(':') != std::string::npos ? "[" + target.host + "]" : target.host;
+  std::string auth =
+      target.host.find(':') != std::string::npos ? "[" + target.host + "]" : target.host;
   auth += ":" + std::to_string(target.port);
   std::string req = "CONNECT " + auth + " HTTP/1.1\r\nHost: " + auth + "\r\n";
   if (!proxy.userinfo.empty()) {

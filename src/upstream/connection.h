@@ -5,13 +5,12 @@
 // Thread-safety: owned and used by one worker thread.
 #pragma once
 
-#include <memory>
-#include <optional>
-#include <string>
-
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <memory>
+#include <optional>
+#include <string>
 
 #include "common/asio.h"
 #include "common/error.h"

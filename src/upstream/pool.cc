@@ -41,14 +41,15 @@ size_t Pool::idle_count() const {
 }
 
 Result<std::shared_ptr<asio::ssl::context>> make_tls_context(const std::string& ca_file,
-                                                            bool verify) {
+                                                             bool verify) {
   auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
   ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                    asio::ssl::context::no_tlsv1_1);
   boost::system::error_code ec;
   ctx->set_default_verify_paths(ec);
-  if (ec) return make_error(ErrorCode::kInternal, "cannot load system trust store: " + ec.message());
+  if (ec)
+    return make_error(ErrorCode::kInternal, "cannot load system trust store: " + ec.message());
   if (!ca_file.empty()) {
     ctx->load_verify_file(ca_file, ec);
     if (ec) {

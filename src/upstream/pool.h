@@ -18,7 +18,8 @@ namespace parapet::upstream {
 
 class Pool {
  public:
-  explicit Pool(std::chrono::milliseconds max_idle = std::chrono::seconds(30)) : max_idle_(max_idle) {}
+  explicit Pool(std::chrono::milliseconds max_idle = std::chrono::seconds(30))
+      : max_idle_(max_idle) {}
 
   std::unique_ptr<Connection> take(const std::string& key);
   void put(std::unique_ptr<Connection> c, size_t max_per_key);
@@ -35,6 +36,7 @@ std::string pool_key(const Url& url);
 
 // Builds the client TLS context: system trust store (plus ca_file if given), peer verification
 // unless verify is false. Errors name the file that could not be loaded.
-Result<std::shared_ptr<asio::ssl::context>> make_tls_context(const std::string& ca_file, bool verify);
+Result<std::shared_ptr<asio::ssl::context>> make_tls_context(const std::string& ca_file,
+                                                             bool verify);
 
 }  // namespace parapet::upstream

@@ -59,8 +59,7 @@ TEST(RequestParser, ChunkedBodyIsDecoded) {
 TEST(RequestParser, IncrementalFeedAndPipelining) {
   RequestParser p;
   p.reset({});
-  std::string two =
-      "GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n";
+  std::string two = "GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n";
   // A partial head consumes nothing and asks for more.
   auto r = p.feed(std::string_view(two).substr(0, 10));
   ASSERT_TRUE(r.ok());
@@ -133,11 +132,13 @@ INSTANTIATE_TEST_SUITE_P(
             ErrorCode::kBadRequest},
         Bad{"missing_host", "GET / HTTP/1.1\r\n\r\n", ErrorCode::kBadRequest},
         Bad{"double_host", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", ErrorCode::kBadRequest},
-        Bad{"nul_in_value", "GET / HTTP/1.1\r\nHost: a\r\nX: a\x01b\r\n\r\n", ErrorCode::kBadRequest},
+        Bad{"nul_in_value", "GET / HTTP/1.1\r\nHost: a\r\nX: a\x01b\r\n\r\n",
+            ErrorCode::kBadRequest},
         Bad{"space_before_colon", "GET / HTTP/1.1\r\nHost: a\r\nX : y\r\n\r\n",
             ErrorCode::kBadRequest},
         Bad{"bad_chunk_size",
-            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: "
+            "chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
             ErrorCode::kBadRequest},
         Bad{"http2_preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", ErrorCode::kBadRequest},
         Bad{"uri_too_long", kLongUri.c_str(), ErrorCode::kUriTooLong},
@@ -155,7 +156,8 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(RequestParser, ExpectContinueIsReported) {
   RequestParser p;
-  auto r = parse(p, "POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+  auto r =
+      parse(p, "POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
   ASSERT_TRUE(r.ok);
   EXPECT_TRUE(p.head_done());
   EXPECT_FALSE(p.done());

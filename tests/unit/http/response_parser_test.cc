@@ -9,7 +9,8 @@ TEST(ResponseParser, StreamsChunkedBodyPieceByPiece) {
   ResponseParser p;
   std::string out;
   p.reset(&out, false);
-  std::string head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::string head =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
   auto r = p.feed(head + "6\r\ndata: ");
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(p.head_done());
@@ -27,7 +28,8 @@ TEST(ResponseParser, SkipsInterimAnswers) {
   ResponseParser p;
   std::string out;
   p.reset(&out, false);
-  auto r = p.feed("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok");
+  auto r =
+      p.feed("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok");
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(p.done());
   EXPECT_EQ(p.head().status, 201);
