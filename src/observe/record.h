@@ -1,27 +1,46 @@
-// The one record every request produces, local replies and errors included (Pingora's logging
-// phase). "See everything" grows it into the stored, searchable RequestRecord; the gateway core
-// fills the transport facts and counts it.
-// Thread-safety: a plain value, built on the worker, handed to sinks by move.
+// The one record every request produces — local replies, errors, blocked requests and cache hits
+// included (Pingora's logging phase). Built on the worker in the log phase, then moved into the
+// Recorder's queue; everything after that (store, analytics, live tail) runs off the request path.
+// It never holds a credential: headers are not copied into it, and stored bodies are scrubbed.
+// Thread-safety: a plain value, moved between threads, never shared.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
-#include "common/asio.h"
+#include "core/usage.h"
 
 namespace parapet::observe {
 
 struct RequestRecord {
-  uint64_t id = 0;
-  Clock::time_point start{}, first_byte{}, end{};
-  std::string gateway, provider, method, path;
-  int status = 0;          // what the client got; 499 when it went away first
-  std::string error_type;  // "" on success
+  std::string id;             // x-parapet-log-id: time-sortable, unique across restarts
+  int64_t start_us = 0;       // Unix epoch, microseconds
+  int64_t first_byte_us = 0;  // from start to the first answer byte sent; 0 if none
+  int64_t total_us = 0;       // from start to the last byte
+  int64_t upstream_us = 0;    // time spent waiting on / reading from upstreams
+  std::string gateway, provider;
+  std::string method;
+  std::string endpoint;       // native path after /{gateway}/{provider}, no query
+  std::string model_requested, model_answered;
+  int status = 0;             // what the client got; 499 when it went away first
+  std::string error_type;     // "" on success
   std::string error_message;
-  uint32_t attempts = 0;   // upstream connections tried
-  uint64_t bytes_in = 0;   // request body bytes
-  uint64_t bytes_out = 0;  // answer body bytes sent to the client
+  uint32_t attempts = 0;      // upstream attempts
+  bool stream = false;        // the answer was an event stream
   bool stream_interrupted = false;
+  std::string client_ip;
+  std::string key_id;         // virtual key / gateway token id, never the secret
+  std::string metadata_json;  // x-parapet-metadata, validated JSON object, "" if none
+  Usage usage;
+  int64_t cost_micros = 0;    // cost in millionths of a US dollar
+  bool cost_custom = false;   // from x-parapet-custom-cost
+  std::string price_version;  // price table version used
+  std::string cache_status;   // HIT | MISS | BYPASS | "" (not cacheable)
+  int64_t saved_micros = 0;   // cache hits: what the call would have cost
+  uint64_t bytes_in = 0;      // request body bytes
+  uint64_t bytes_out = 0;     // answer body bytes sent to the client
+  std::string request_body, response_body;  // only when collected; capped and scrubbed
 };
 
 // Per-worker counters, written by their worker only, read by the admin thread (relaxed atomics:

@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "http/request_parser.h"
 #include "http/response_parser.h"
+#include "observe/log_id.h"
 #include "observe/record.h"
 #include "upstream/connection.h"
 #include "upstream/pool.h"
@@ -41,7 +42,7 @@ struct WorkerEnv {
   const upstream::ProxySettings& proxy;
   observe::Counters& counters;
   uint64_t worker_id = 0;
-  uint64_t next_request = 0;  // per-worker sequence, part of the request id
+  observe::LogIdGenerator ids;
 };
 
 // Per-connection scratch kept across requests so the steady state allocates nothing.
@@ -68,6 +69,8 @@ struct Exchange {
   std::unique_ptr<upstream::Connection> upstream;
   bool client_gone = false;  // set by the disconnect watcher
   bool close_after = false;  // the client connection must close after this exchange
+  Clock::time_point started{}, first_byte{};
+  Clock::duration upstream_time{};
   observe::RequestRecord record;
 };
 
@@ -83,9 +86,10 @@ awaitable<bool> send_error(Exchange& x, const Error& e);
 // that could not be parsed). close: add Connection: close.
 std::string error_response(const Error& e, bool close);
 
-// Log phase: the one place a finished request's record goes (counters now; store and analytics
-// with "See everything").
-void log(WorkerEnv& env, observe::RequestRecord&& r);
+// Log phase: the one place a finished request's record goes. `started` is when the request's
+// first byte was read; first_byte is when the answer's first byte went out (or {}).
+void log(WorkerEnv& env, observe::RequestRecord&& r, Clock::time_point started,
+         Clock::time_point first_byte);
 
 // The standard reason phrase for a status ("Not Found"), or "Unknown".
 std::string_view reason_phrase(int status);

@@ -102,6 +102,9 @@ void build_client_head(Exchange& x, const http::ResponseHead& h, bool head_reque
   } else {
     x.close_after = true;  // HTTP/1.0 without a length: the close ends the body
   }
+  out += "x-parapet-log-id: ";
+  out += x.record.id;
+  out += "\r\n";
   if (x.draining || !x.req.keep_alive) x.close_after = true;
   if (x.close_after) {
     out += "connection: close\r\n";
@@ -211,7 +214,7 @@ awaitable<void> stream_answer(Exchange& x, Clock::time_point total_end) {
   bool chunk_out = false;
   build_client_head(x, h, head_request, chunk_out, x.scratch.head);
   x.record.status = h.status;
-  x.record.first_byte = Clock::now();
+  x.first_byte = Clock::now();
 
   bool ok = co_await write_client(x, x.scratch.head, out, chunk_out, parser.done(),
                                   earlier(total_end, Clock::now() + uo.idle_timeout));
@@ -369,11 +372,12 @@ awaitable<void> proxy(Exchange& x, const route::Target& t) {
 
 awaitable<void> run(Exchange& x) {
   observe::RequestRecord& r = x.record;
-  r.start = Clock::now();
-  r.id = (x.env.worker_id << 48) | ++x.env.next_request;
+  if (x.started == Clock::time_point{}) x.started = Clock::now();
+  r.id = x.env.ids.next(std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count());
   r.method = x.req.method;
-  // The query can carry credentials (Gemini's ?key=): records keep the path only.
-  r.path = x.req.target.substr(0, x.req.target.find('?'));
+  r.client_ip = x.client_ip;
   r.bytes_in = x.body.size();
 
   route::Target target;
@@ -382,10 +386,12 @@ awaitable<void> run(Exchange& x) {
   } else {
     r.gateway = target.gateway;
     r.provider = target.upstream->name;
+    // The query can carry credentials (Gemini's ?key=): records keep the path only.
+    r.endpoint = target.native.substr(0, target.native.find('?'));
     co_await proxy(x, target);
   }
   x.watchdog.clear();
-  log(x.env, std::move(r));
+  log(x.env, std::move(r), x.started, x.first_byte);
 }
 
 }  // namespace parapet::pipeline

@@ -68,7 +68,7 @@ std::string_view reason_phrase(int status) {
 
 namespace {
 void append_head(std::string& out, int status, std::string_view content_type, size_t length,
-                 bool close) {
+                 bool close, std::string_view log_id = {}) {
   out += "HTTP/1.1 ";
   out += std::to_string(status);
   out += ' ';
@@ -78,6 +78,11 @@ void append_head(std::string& out, int status, std::string_view content_type, si
   out += "\r\ncontent-length: ";
   out += std::to_string(length);
   out += "\r\n";
+  if (!log_id.empty()) {
+    out += "x-parapet-log-id: ";
+    out += log_id;
+    out += "\r\n";
+  }
   if (close) out += "connection: close\r\n";
   out += "\r\n";
 }
@@ -97,9 +102,9 @@ awaitable<bool> send_local(Exchange& x, int status, std::string_view content_typ
   if (close) x.close_after = true;
   std::string& head = x.scratch.head;
   head.clear();
-  append_head(head, status, content_type, body.size(), close);
+  append_head(head, status, content_type, body.size(), close, x.record.id);
   x.record.status = status;
-  if (x.record.first_byte == Clock::time_point{}) x.record.first_byte = Clock::now();
+  if (x.first_byte == Clock::time_point{}) x.first_byte = Clock::now();
   std::array<asio::const_buffer, 2> bufs{asio::buffer(head), asio::buffer(body)};
   x.watchdog.set(Clock::now() + std::chrono::seconds(30), kClientWrite);
   auto [ec, n] = co_await asio::async_write(x.client, bufs, use_nothrow);
@@ -120,8 +125,18 @@ awaitable<bool> send_error(Exchange& x, const Error& e) {
   co_return co_await send_local(x, error_status(e.code), "application/json", body);
 }
 
-void log(WorkerEnv& env, observe::RequestRecord&& r) {
-  if (r.end == Clock::time_point{}) r.end = Clock::now();
+void log(WorkerEnv& env, observe::RequestRecord&& r, Clock::time_point started,
+         Clock::time_point first_byte) {
+  using std::chrono::duration_cast;
+  using std::chrono::microseconds;
+  auto now = Clock::now();
+  int64_t wall_now = duration_cast<microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  r.total_us = duration_cast<microseconds>(now - started).count();
+  r.start_us = wall_now - r.total_us;
+  if (first_byte != Clock::time_point{}) {
+    r.first_byte_us = duration_cast<microseconds>(first_byte - started).count();
+  }
+  if (r.id.empty()) r.id = env.ids.next(r.start_us / 1000);
   env.counters.count(r);
 }
 

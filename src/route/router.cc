@@ -29,6 +29,7 @@ Result<bool> resolve(const config::Snapshot& snap, std::string_view target, Targ
   std::string_view native = rest;  // "", "/...", or "?..."
 
   out.gateway = gateway;
+  out.native = native;
   out.upstream = up;
   out.owned_url.reset();
   out.url = &up->base_url;

@@ -18,6 +18,7 @@ namespace parapet::route {
 
 struct Target {
   std::string_view gateway;                    // points into the request target
+  std::string_view native;                     // after /{gateway}/{provider}, query included
   const config::Upstream* upstream = nullptr;  // points into the snapshot
   // Where to connect: &upstream->base_url, or &owned_url when the host depends on the path (Azure).
   const Url* url = nullptr;

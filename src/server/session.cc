@@ -83,11 +83,23 @@ awaitable<void> Session::reply_and_close(const Error& e) {
   close();
 }
 
+// A request that never reached the pipeline (unparseable, too slow) still gets its one record.
+void Session::log_local_error(const Error& e) {
+  observe::RequestRecord r;
+  r.status = error_status(e.code);
+  r.error_type = error_type(e.code);
+  r.error_message = e.message;
+  r.client_ip = client_ip_;
+  if (parser_.head_done()) r.method = parser_.head().method;
+  pipeline::log(w_.env(), std::move(r), request_started_, {});
+}
+
 awaitable<Session::ReadResult> Session::read_request() {
   const config::Limits& lim = w_.config()->limits;
   parser_.reset(http::RequestLimits{lim.max_header_bytes, lim.max_header_count, lim.max_uri_bytes,
                                     lim.max_body_bytes});
   bool started = !in_.empty();
+  if (started) request_started_ = Clock::now();
   bool sent_continue = false, body_phase = false;
   idle_ = !started;
   if (w_.draining() && !started) co_return ReadResult::kClosed;
@@ -97,12 +109,7 @@ awaitable<Session::ReadResult> Session::read_request() {
     if (!in_.empty()) {
       auto fed = parser_.feed(in_.data());
       if (!fed) {
-        observe::RequestRecord r;
-        r.start = Clock::now();
-        r.status = error_status(fed.error().code);
-        r.error_type = error_type(fed.error().code);
-        r.error_message = fed.error().message;
-        pipeline::log(w_.env(), std::move(r));
+        log_local_error(fed.error());
         co_await reply_and_close(fed.error());
         co_return ReadResult::kClosed;
       }
@@ -133,12 +140,7 @@ awaitable<Session::ReadResult> Session::read_request() {
         Error e = make_error(ErrorCode::kRequestTimeout, fired == pipeline::kHeader
                                                              ? "request head not received in time"
                                                              : "request body not received in time");
-        observe::RequestRecord r;
-        r.start = Clock::now();
-        r.status = 408;
-        r.error_type = error_type(e.code);
-        r.error_message = e.message;
-        pipeline::log(w_.env(), std::move(r));
+        log_local_error(e);
         co_await reply_and_close(e);
       }
       co_return ReadResult::kClosed;
@@ -146,6 +148,7 @@ awaitable<Session::ReadResult> Session::read_request() {
     in_.commit(n);
     if (!started) {
       started = true;
+      request_started_ = Clock::now();
       idle_ = false;
       wd_.set(Clock::now() + lim.header_timeout, pipeline::kHeader);
     }
@@ -161,6 +164,7 @@ awaitable<void> Session::run() {
     std::shared_ptr<const config::Snapshot> cfg = w_.config();
     pipeline::Exchange x{sock_,    wd_,      parser_.head(), parser_.body(), *cfg,
                          w_.env(), scratch_, client_ip_,     w_.draining()};
+    x.started = request_started_;
     current_ = &x;
     ++gen_;
     watch_client(gen_);

@@ -30,6 +30,7 @@ class Session : public std::enable_shared_from_this<Session> {
   awaitable<void> reply_and_close(const Error& e);
   void watch_client(uint64_t gen);
   void on_deadline(int phase);
+  void log_local_error(const Error& e);
 
   Worker& w_;
   tcp::socket sock_;
@@ -39,6 +40,7 @@ class Session : public std::enable_shared_from_this<Session> {
   pipeline::Scratch scratch_;
   std::string client_ip_;
   bool idle_ = true;
+  Clock::time_point request_started_{};
   // The exchange in flight, for the disconnect watcher and the deadline; null between requests.
   pipeline::Exchange* current_ = nullptr;
   uint64_t gen_ = 0;
