@@ -168,8 +168,17 @@ Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
   if (auto* t = root["upstreams"].as_table()) {
     for (auto&& [k, v] : *t) {
       std::string name(k.str());
+      if (providers::find_builtin(name)) {
+        return config_error("[upstreams." + name + "] shadows a built-in provider; use [providers." +
+                            name + "] base_url");
+      }
+      // Shorthand: `name = "http://host:port"` is a plain HTTP origin.
+      if (auto* url = v.as_string()) {
+        PARAPET_TRY(set_upstream(s, name, url->get(), "http"));
+        continue;
+      }
       auto* ut = v.as_table();
-      if (!ut) return config_error("[upstreams." + name + "] must be a table");
+      if (!ut) return config_error("[upstreams." + name + "] must be a table or a URL string");
       if (providers::find_builtin(name)) {
         return config_error("[upstreams." + name +
                             "] shadows a built-in provider; use [providers." + name + "] base_url");

@@ -33,6 +33,8 @@ first_byte_timeout_ms = 300
 ca_file = "/tmp/ca.pem"
 [providers.anthropic]
 base_url = "http://127.0.0.1:3/"
+[upstreams]
+app = "http://127.0.0.1:5"
 [upstreams.local]
 url = "http://127.0.0.1:4/v1"
 kind = "openai-compatible"
@@ -51,6 +53,8 @@ kind = "openai-compatible"
   EXPECT_NE(c.find_upstream("openai")->spec, nullptr);
   EXPECT_EQ(c.find_upstream("vllm")->protocol, providers::Protocol::kHttp);
   EXPECT_EQ(c.find_upstream("local")->protocol, providers::Protocol::kOpenAI);
+  EXPECT_EQ(c.find_upstream("app")->base, "http://127.0.0.1:5");
+  EXPECT_EQ(c.find_upstream("app")->protocol, providers::Protocol::kHttp);
 }
 
 TEST(ConfigLoad, ErrorsNameTheProblem) {
