@@ -30,7 +30,7 @@ export async function startFakeProvider({ tls, port = 0, host = '127.0.0.1' } = 
   };
   const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, handler)
                      : http.createServer(handler);
-  server.keepAliveTimeout = 30_000;
+  server.keepAliveTimeout = 31_000; // distinctive: a gateway must not pass "timeout=31" on
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
@@ -174,6 +174,10 @@ async function sendPieces(req, res, answer, ctx) {
     pieces = [pieces[0].slice(0, half), pieces[0].slice(half)];
   }
   const headers = { ...answer.headers };
+  if (h['x-fake-hop-headers']) {
+    // Headers that describe this hop only; a proxy must not pass them on.
+    Object.assign(headers, { connection: 'keep-alive, X-Fake-Hop', 'keep-alive': 'timeout=31', 'x-fake-hop': '1' });
+  }
   if (answer.pieces.length === 1) headers['content-length'] = Buffer.byteLength(answer.pieces[0]);
   const delay = Number(h['x-fake-chunk-delay-ms'] ?? 0);
   const resetAt = Math.min(2, pieces.length - 1);

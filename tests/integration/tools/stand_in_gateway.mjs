@@ -92,6 +92,8 @@ function connectViaProxy(target, proxy) {
   });
 }
 
+// STAND_IN_BREAK=buffer,backpressure,... switches a behaviour off, to see the tests catch it.
+const broken = new Set((process.env.STAND_IN_BREAK ?? '').split(','));
 const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|EPROTO|ERR_SSL/;
 let inflight = 0;
 let draining = false;
@@ -142,14 +144,25 @@ async function proxy(req, res) {
   up.on('response', (ur) => {
     gotHead = true;
     clearTimeout(timer);
+    const drop = new Set(hopByHop);
+    for (const n of (ur.headers.connection ?? '').split(',')) drop.add(n.trim().toLowerCase());
     const headers = [];
     for (let i = 0; i < ur.rawHeaders.length; i += 2) {
-      if (!hopByHop.includes(ur.rawHeaders[i].toLowerCase())) headers.push(ur.rawHeaders[i], ur.rawHeaders[i + 1]);
+      if (!drop.has(ur.rawHeaders[i].toLowerCase())) headers.push(ur.rawHeaders[i], ur.rawHeaders[i + 1]);
     }
     res.writeHead(ur.statusCode, headers);
     res.flushHeaders();
-    ur.pipe(res, { end: false });
-    ur.on('end', () => res.end());
+    if (broken.has('buffer')) {
+      const parts = [];
+      ur.on('data', (d) => parts.push(d));
+      ur.on('end', () => res.end(Buffer.concat(parts)));
+    } else if (broken.has('backpressure')) {
+      ur.on('data', (d) => res.write(d));
+      ur.on('end', () => res.end());
+    } else {
+      ur.pipe(res, { end: false });
+      ur.on('end', () => res.end());
+    }
     ur.on('aborted', () => {
       if (/text\/event-stream/.test(ur.headers['content-type'] ?? '')) {
         res.end('event: error\ndata: {"type":"error","error":{"type":"upstream_reset","message":"upstream closed mid-stream"}}\n\n');
