@@ -176,6 +176,10 @@ const data = http.createServer((req, res) => {
   res.on('close', () => { inflight--; if (draining && inflight === 0) process.exit(0); });
   proxy(req, res).catch((err) => fail(res, 500, 'internal', err.message));
 });
+data.on('clientError', (err, socket) => {
+  const body = JSON.stringify({ error: { type: 'bad_request', message: err.code ?? 'bad request' } });
+  socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
+});
 const admin = http.createServer((req, res) => {
   const reply = (status, body) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
   if (req.url === '/healthz') return reply(200, { status: 'ok' });
