@@ -42,9 +42,12 @@ export async function startGateway({ upstreams = {}, config, env = {}, args = []
   for (const [name, url] of Object.entries(upstreams)) argv.push('--upstream', `${name}=${url}`);
   argv.push(...args);
 
+  // Proxy variables from the test machine would change where upstream traffic goes; a test that
+  // wants a proxy passes it in `env`.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(https?|all|no)_proxy$/i.test(k)));
   const proc = spawn(parapetBin(), argv, {
     cwd: dataDir,
-    env: { ...process.env, ...env },
+    env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(proc);
