@@ -30,7 +30,10 @@ export function upstreamsToml(upstreams) {
   return `[upstreams]\n${lines.join('\n')}\n`;
 }
 
-export async function startGateway({ upstreams = {}, config, env = {}, args = [], readyTimeoutMs = 10_000 } = {}) {
+// Options: upstreams {name: url} (--upstream flags), config (TOML text for --config), env (added to
+// the inherited environment, proxy variables excepted), args (more flags), bin (default
+// parapetBin()), readyTimeoutMs.
+export async function startGateway({ upstreams = {}, config, env = {}, args = [], bin = parapetBin(), readyTimeoutMs = 10_000 } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'parapet-it-'));
   const argv = ['serve', '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--data-dir', dataDir];
   let configPath;
@@ -45,7 +48,7 @@ export async function startGateway({ upstreams = {}, config, env = {}, args = []
   // Proxy variables from the test machine would change where upstream traffic goes; a test that
   // wants a proxy passes it in `env`.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(https?|all|no)_proxy$/i.test(k)));
-  const proc = spawn(parapetBin(), argv, {
+  const proc = spawn(bin, argv, {
     cwd: dataDir,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,6 +59,11 @@ export async function startGateway({ upstreams = {}, config, env = {}, args = []
     proc.on('exit', (code, signal) => {
       live.delete(proc);
       resolve({ code, signal });
+    });
+    // A binary that cannot be started emits 'error' and never 'exit'.
+    proc.on('error', (error) => {
+      live.delete(proc);
+      resolve({ code: null, signal: null, error });
     });
   });
   proc.stderr.setEncoding('utf8');
@@ -68,14 +76,14 @@ export async function startGateway({ upstreams = {}, config, env = {}, args = []
       const m = LISTENING.exec(line);
       if (m) resolve(m);
     });
-    proc.on('error', (err) => reject(new Error(`cannot start ${parapetBin()}: ${err.message}`)));
-    exited.then(({ code, signal }) =>
-      reject(new Error(`gateway exited (code ${code}, signal ${signal}) before listening:\n${output}`)));
+    exited.then(({ code, signal, error }) =>
+      reject(error ? new Error(`cannot start ${bin}: ${error.message}`)
+                   : new Error(`gateway exited (code ${code}, signal ${signal}) before listening:\n${output}`)));
   });
   ready.catch(() => {}); // a late failure after a timeout is reported by the timeout
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`gateway not listening after ${readyTimeoutMs} ms:\n${output}`)),
+    timer = setTimeout(() => reject(new Error(`${bin} not listening after ${readyTimeoutMs} ms:\n${output}`)),
                        readyTimeoutMs);
   });
   let m;
