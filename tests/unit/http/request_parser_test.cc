@@ -82,6 +82,8 @@ struct Bad {
   ErrorCode code;
 };
 
+void PrintTo(const Bad& b, std::ostream* os) { *os << b.name; }
+
 class RequestParserRejects : public ::testing::TestWithParam<Bad> {};
 
 TEST_P(RequestParserRejects, WithPreciseError) {
