@@ -31,9 +31,9 @@ test('passes the flags, reads the listening line, stops with a signal', async ()
     const fs = require('node:fs');
     fs.writeFileSync('seen.json', JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(),
       env: { X_TEST: process.env.X_TEST, HTTPS_PROXY: process.env.HTTPS_PROXY ?? null } }));
+    process.on('SIGTERM', () => process.exit(7));
     console.log('starting up');
     console.log('listening data=127.0.0.1:41001 admin=127.0.0.1:41002');
-    process.on('SIGTERM', () => process.exit(7));
     setInterval(() => {}, 1000);`.replace(/^\s+/gm, ''));
   process.env.HTTPS_PROXY = 'http://127.0.0.1:9'; // must not leak into the gateway
   let gw;

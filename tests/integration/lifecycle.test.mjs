@@ -3,7 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startGateway, startFakeProvider, upstreamsToml } from './lib/harness.mjs';
+import { startGateway, startFakeProvider, upstreamsToml, RawConnection } from './lib/harness.mjs';
 import { request, streamRequest, waitFor, within, fakeRelease } from './lib/util.mjs';
 
 const cleanup = [];
@@ -86,4 +86,20 @@ test('SIGTERM: stop accepting, finish the held stream, exit 0', async () => {
   const { code, signal } = await within(5_000, gw.exited, 'gateway exit');
   assert.equal(signal, null);
   assert.equal(code, 0);
+});
+
+test('SIGTERM with only an idle keep-alive connection: exits 0 promptly', async () => {
+  const fake = await fakeProvider();
+  const gw = await gateway({ upstreams: { echo: fake.url } });
+  const conn = await RawConnection.connect(gw.port);
+  try {
+    await conn.write('GET /default/echo/idle HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.equal((await conn.readFinal()).status, 200);
+    gw.proc.kill('SIGTERM');
+    const { code, signal } = await within(5_000, gw.exited, 'gateway exit with an idle client connection');
+    assert.deepEqual({ code, signal }, { code: 0, signal: null });
+    assert.equal(await conn.waitClosed(2_000), true, 'the idle connection is closed');
+  } finally {
+    conn.destroy();
+  }
 });

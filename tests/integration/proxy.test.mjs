@@ -83,6 +83,13 @@ test('plain origin: path and query kept as sent', async () => {
   assert.equal(echo.method, 'GET');
 });
 
+test('the upstream gets its own Host, not the gateway\'s', async () => {
+  const echo = (await request(`${gw.url}/default/echo/host`, { method: 'GET' })).json();
+  assert.equal(echo.headers.host, `127.0.0.1:${fake.port}`);
+  await request(`${gw.url}/default/openai/models`, { method: 'GET' });
+  assert.equal(fake.requests.at(-1).headers.host, `127.0.0.1:${fake.port}`);
+});
+
 test('unknown gateway or provider: 404 not_found, nothing forwarded', async () => {
   fake.requests.length = 0;
   for (const path of ['/nosuchgateway/openai/chat/completions', '/default/nosuchprovider/chat/completions', '/']) {

@@ -11,12 +11,15 @@ import { request, streamRequest, waitFor, within, fakeRelease } from './lib/util
 
 let fake;
 let gw;
+let gwGemini;
 before(async () => {
   fake = await startFakeProvider();
   gw = await startGateway({ upstreams: { openai: `${fake.url}/v1`, anthropic: fake.url } });
+  gwGemini = await startGateway({ upstreams: { 'google-ai-studio': fake.url } });
 });
 after(async () => {
   await gw?.stop();
+  await gwGemini?.stop();
   await fake?.close();
 });
 
@@ -69,6 +72,40 @@ for (const [name, s] of Object.entries(streams)) {
     assert.equal(typeof err.error.message, 'string');
   });
 }
+
+// Gemini's default stream is a chunked JSON array, not SSE: still forwarded piece by piece.
+const geminiArray = {
+  direct: '/v1beta/models/gemini-2.0-flash:streamGenerateContent',
+  via: '/default/google-ai-studio/v1beta/models/gemini-2.0-flash:streamGenerateContent',
+  body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Say hello' }] }] }),
+};
+
+test('gemini JSON-array stream: first element reaches the client while the upstream holds the rest', async () => {
+  const want = (await request(`${fake.url}${geminiArray.direct}`, { method: 'POST', headers: json, body: geminiArray.body })).text;
+  const first = want.slice(0, want.indexOf('\n,\r\n'));
+  const r = await streamRequest(`${gwGemini.url}${geminiArray.via}`, {
+    method: 'POST', headers: { ...json, 'x-fake-hold': 'hold-gemini' }, body: geminiArray.body,
+  });
+  try {
+    assert.equal(r.status, 200);
+    await r.waitForText(first, 5_000);
+    assert.equal(r.text(), first);
+  } finally {
+    await fakeRelease(fake, 'hold-gemini');
+  }
+  assert.equal(await within(5_000, r.done, 'rest of the stream'), want);
+});
+
+// Beyond the SSE rule in the contract: a chunked answer that is not SSE has no in-band way to say
+// "error", so a cut upstream must reach the client as a cut (no clean end), never as a complete
+// but truncated body.
+test('gemini JSON-array stream: upstream reset mid-stream is not passed off as a clean end', async () => {
+  const r = await streamRequest(`${gwGemini.url}${geminiArray.via}`, {
+    method: 'POST', headers: { ...json, 'x-fake-reset': 'mid-stream' }, body: geminiArray.body,
+  });
+  const text = await within(5_000, r.done, 'the cut stream');
+  assert.equal(r.ended, false, `a truncated body ended cleanly: ${JSON.stringify(text)}`);
+});
 
 test('client disconnect mid-stream closes the upstream request', async () => {
   fake.clear();

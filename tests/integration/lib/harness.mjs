@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 
@@ -13,7 +13,8 @@ export { rawRequest, RawConnection } from './raw_http.mjs';
 export { startFakeProvider } from '../../fake_provider/server.mjs';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const parapetBin = () => process.env.PARAPET_BIN || join(repoRoot, 'build/parapet');
+// Absolute, since the gateway runs with its data dir as working directory.
+export const parapetBin = () => resolvePath(process.env.PARAPET_BIN || join(repoRoot, 'build/parapet'));
 
 const live = new Set();
 process.on('exit', () => {
@@ -48,6 +49,7 @@ export async function startGateway({ upstreams = {}, config, env = {}, args = []
   // Proxy variables from the test machine would change where upstream traffic goes; a test that
   // wants a proxy passes it in `env`.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(https?|all|no)_proxy$/i.test(k)));
+  bin = resolvePath(bin);
   const proc = spawn(bin, argv, {
     cwd: dataDir,
     env: { ...inherited, ...env },

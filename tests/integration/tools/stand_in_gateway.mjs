@@ -9,6 +9,10 @@ import https from 'node:https';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 
+// STAND_IN_BREAK=name,... switches one behaviour off, to check that the test for it fails:
+// buffer backpressure xff parapet hop cancel errorevent reload drain maxbody
+const broken = new Set((process.env.STAND_IN_BREAK ?? '').split(','));
+
 const builtin = {
   openai: 'https://api.openai.com/v1',
   anthropic: 'https://api.anthropic.com',
@@ -53,7 +57,7 @@ function loadConfig() {
     upstreams: { ...builtin, ...(file.upstreams ?? {}), ...args.upstreams },
     firstByteTimeoutMs: file.upstream?.first_byte_timeout_ms ?? 60_000,
     ca: file.upstream?.ca_file ? readFileSync(file.upstream.ca_file) : undefined,
-    maxBody: file.limits?.max_body_bytes ?? 16 * 1024 * 1024,
+    maxBody: broken.has('maxbody') ? Infinity : file.limits?.max_body_bytes ?? 16 * 1024 * 1024,
   };
 }
 loadConfig();
@@ -72,13 +76,14 @@ function upstreamHeaders(req, host) {
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i];
     const lower = name.toLowerCase();
-    if (drop.has(lower) || lower.startsWith('x-parapet-') || lower === 'host' ||
+    if (broken.has('hop')) drop.clear();
+    if (drop.has(lower) || (lower.startsWith('x-parapet-') && !broken.has('parapet')) || lower === 'host' ||
         lower === 'x-forwarded-for' || lower === 'expect') continue;
     out.push([name, req.rawHeaders[i + 1]]);
   }
   out.push(['host', host]);
   const xff = req.headers['x-forwarded-for'];
-  out.push(['x-forwarded-for', xff ? `${xff}, ${req.socket.remoteAddress}` : req.socket.remoteAddress]);
+  if (!broken.has('xff')) out.push(['x-forwarded-for', xff ? `${xff}, ${req.socket.remoteAddress}` : req.socket.remoteAddress]);
   return out;
 }
 
@@ -92,8 +97,6 @@ function connectViaProxy(target, proxy) {
   });
 }
 
-// STAND_IN_BREAK=buffer,backpressure,... switches a behaviour off, to see the tests catch it.
-const broken = new Set((process.env.STAND_IN_BREAK ?? '').split(','));
 const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|EPROTO|ERR_SSL/;
 let inflight = 0;
 let draining = false;
@@ -134,7 +137,7 @@ async function proxy(req, res) {
     if (tlsCodes.test(err.code ?? '')) return fail(res, 502, 'upstream_tls_error', err.message);
     fail(res, 502, 'upstream_unreachable', err.message);
   });
-  res.on('close', () => { if (!res.writableFinished) up.destroy(); });
+  res.on('close', () => { if (!res.writableFinished && !broken.has('cancel')) up.destroy(); });
   let size = 0;
   req.on('data', (d) => {
     size += d.length;
@@ -164,7 +167,7 @@ async function proxy(req, res) {
       ur.on('end', () => res.end());
     }
     ur.on('aborted', () => {
-      if (/text\/event-stream/.test(ur.headers['content-type'] ?? '')) {
+      if (/text\/event-stream/.test(ur.headers['content-type'] ?? '') && !broken.has('errorevent')) {
         res.end('event: error\ndata: {"type":"error","error":{"type":"upstream_reset","message":"upstream closed mid-stream"}}\n\n');
       } else res.destroy();
     });
@@ -193,8 +196,9 @@ const [ah, ap] = args.admin.split(':');
 data.listen(Number(lp), lh, () => admin.listen(Number(ap), ah, () => {
   console.log(`listening data=${lh}:${data.address().port} admin=${ah}:${admin.address().port}`);
 }));
-process.on('SIGHUP', loadConfig);
+process.on('SIGHUP', () => { if (!broken.has('reload')) loadConfig(); });
 process.on('SIGTERM', () => {
+  if (broken.has('drain')) process.exit(0);
   draining = true;
   data.close();
   data.closeIdleConnections();
