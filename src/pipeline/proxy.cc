@@ -202,9 +202,38 @@ bool is_event_stream(const http::ResponseHead& h) {
   return has_prefix_ci(http::trim(h.headers.get("content-type")), "text/event-stream");
 }
 
+// The SSE event that tells a client its stream was cut, in the shape its SDK raises as an error:
+// Gemini's SDK reads only `data:` lines and throws on {"error":{"code":5xx,...}}; the OpenAI and
+// Anthropic SDKs throw on an `event: error` (Anthropic's own error event shape, which also keeps
+// our {"error":{"type","message"}} rule).
+std::string stream_error_event(providers::Protocol protocol, std::string_view type,
+                               std::string_view message) {
+  std::string ev;
+  if (protocol == providers::Protocol::kGemini) {
+    bool timeout = type == "upstream_timeout";
+    ev = "data: {\"error\":{\"code\":";
+    ev += timeout ? "504" : "502";
+    ev += ",\"message\":\"";
+    append_json_escaped(ev, type);
+    ev += ": ";
+    append_json_escaped(ev, message);
+    ev += "\",\"status\":\"";
+    ev += timeout ? "DEADLINE_EXCEEDED" : "UNAVAILABLE";
+    ev += "\"}}\n\n";
+    return ev;
+  }
+  ev = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"";
+  append_json_escaped(ev, type);
+  ev += "\",\"message\":\"";
+  append_json_escaped(ev, message);
+  ev += "\"}}\n\n";
+  return ev;
+}
+
 // Forwards the answer body as it arrives. Backpressure: the next upstream read starts only after
 // the client took the previous bytes, so memory stays at one read per stream.
-awaitable<void> stream_answer(Exchange& x, Clock::time_point total_end) {
+awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
+                              Clock::time_point total_end) {
   const auto& uo = x.cfg.upstream;
   http::ResponseParser& parser = x.scratch.response;
   const http::ResponseHead& h = parser.head();
@@ -263,13 +292,9 @@ awaitable<void> stream_answer(Exchange& x, Clock::time_point total_end) {
     x.record.stream_interrupted = true;
     x.close_after = true;
     if (chunk_out && is_event_stream(h)) {
-      // SDKs surface an `event: error` as an exception; the stream then ends properly so the
+      // The SDKs raise an error event as an exception; the stream then ends properly so the
       // client neither hangs nor mistakes the cut for a complete answer.
-      std::string ev = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"";
-      ev += x.record.error_type;
-      ev += "\",\"message\":\"";
-      append_json_escaped(ev, broken->message);
-      ev += "\"}}\n\n";
+      std::string ev = stream_error_event(protocol, x.record.error_type, broken->message);
       co_await write_client(x, {}, ev, true, true, Clock::now() + uo.idle_timeout);
     }
     // Otherwise the connection closes without the terminating chunk / before Content-Length
@@ -365,7 +390,7 @@ awaitable<void> proxy(Exchange& x, const route::Target& t) {
     }
     break;
   }
-  co_await stream_answer(x, total_end);
+  co_await stream_answer(x, t.upstream->protocol, total_end);
 }
 
 }  // namespace

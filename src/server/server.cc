@@ -103,6 +103,10 @@ Result<bool> Server::start() {
     return make_error(ErrorCode::kInternal,
                       "cannot listen on admin " + cfg_->server.admin + ": " + ec.message());
   }
+  // Signal handling is in place before anyone can learn our ports: a supervisor that sends SIGHUP
+  // right after the listening line must not kill us with the default action.
+  signals_ = std::make_unique<asio::signal_set>(ioc_, SIGHUP, SIGTERM, SIGINT);
+  wait_signal();
   for (auto& w : workers_) w->start();
   std::printf("listening data=%s admin=%s\n", endpoint_text(bound).c_str(),
               endpoint_text(admin_.local_endpoint()).c_str());
@@ -162,25 +166,25 @@ void Server::begin_drain() {
         }
         boost::system::error_code ec;
         admin_.close(ec);
+        signals_->cancel(ec);
         ioc_.stop();
       },
       asio::detached);
 }
 
+void Server::wait_signal() {
+  signals_->async_wait([this](boost::system::error_code ec, int sig) {
+    if (ec) return;
+    if (sig == SIGHUP) {
+      reload();
+    } else {
+      begin_drain();
+    }
+    wait_signal();
+  });
+}
+
 int Server::run() {
-  asio::signal_set signals(ioc_, SIGHUP, SIGTERM, SIGINT);
-  std::function<void()> arm = [&] {
-    signals.async_wait([&](boost::system::error_code ec, int sig) {
-      if (ec) return;
-      if (sig == SIGHUP) {
-        reload();
-      } else {
-        begin_drain();
-      }
-      arm();
-    });
-  };
-  arm();
   asio::co_spawn(ioc_, admin_loop(), asio::detached);
   ioc_.run();
   for (auto& w : workers_) w->join();

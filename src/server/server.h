@@ -10,6 +10,8 @@
 #include <memory>
 #include <vector>
 
+#include <boost/asio/signal_set.hpp>
+
 #include "common/asio.h"
 #include "config/config.h"
 
@@ -31,6 +33,7 @@ class Server {
  private:
   void reload();
   void begin_drain();
+  void wait_signal();
   awaitable<void> admin_loop();
   awaitable<void> admin_session(tcp::socket s);
   std::string admin_answer(std::string_view method, std::string_view target, int& status,
@@ -43,6 +46,7 @@ class Server {
   std::vector<std::unique_ptr<Worker>> workers_;
   asio::io_context ioc_{1};
   tcp::acceptor admin_{ioc_};
+  std::unique_ptr<asio::signal_set> signals_;
   bool draining_ = false;
 };
 

@@ -169,10 +169,8 @@ test('mid-stream reset surfaces as an API error in the anthropic SDK', async () 
 });
 
 // @google/genai only reads SSE events that start with "data:" and only throws for
-// {"error":{"code": 4xx|5xx, ...}}; the contract's Anthropic-shaped "event: error" frame is
-// skipped, so a Gemini client sees a silently truncated stream. Marked todo until the gateway
-// sends a Gemini-shaped error on Gemini streams.
-test('mid-stream reset surfaces as an error in the google genai SDK', { todo: 'contract: Gemini-shaped error frame' }, async () => {
+// {"error":{"code": 4xx|5xx, ...}}, so Gemini streams get a Gemini-shaped error frame.
+test('mid-stream reset surfaces as an error in the google genai SDK', async () => {
   const c = viaGateway().genai;
   const err = await within(T, (async () => collect(await c.models.generateContentStream({
     model: 'gemini-2.0-flash', contents: 'Say hello', config: { httpOptions: { headers: reset.headers } },
