@@ -1,0 +1,27 @@
+// The CLI's way to the admin API: one blocking GET on 127.0.0.1 (or wherever --admin points),
+// answer decoded by the same HTTP parser the gateway uses. Everything the admin API offers, the
+// CLI offers through this (VISION.md).
+// Thread-safety: no shared state.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+
+namespace parapet::cli {
+
+struct AdminAnswer {
+  int status = 0;
+  std::string body;
+};
+
+// GET `target` (path + query) from the admin listener at host:port.
+Result<AdminAnswer> admin_get(const std::string& admin, const std::string& target);
+
+// GET a streaming endpoint; on_bytes gets the decoded body as it arrives and returns false to stop.
+Result<int> admin_stream(const std::string& admin, const std::string& target,
+                         const std::function<bool(std::string_view)>& on_bytes);
+
+}  // namespace parapet::cli
