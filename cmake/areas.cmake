@@ -10,11 +10,24 @@ endfunction()
 
 parapet_area(common parapet_asio)
 parapet_area(core parapet_common)
+parapet_area(cost parapet_core parapet_common)
+# The built-in price table is data, compiled in: data/prices.toml becomes a generated source.
+set(_prices_cc ${PROJECT_BINARY_DIR}/generated/cost/builtin_prices.cc)
+add_custom_command(
+  OUTPUT ${_prices_cc}
+  COMMAND ${CMAKE_COMMAND} -DIN=${PROJECT_SOURCE_DIR}/data/prices.toml -DOUT=${_prices_cc}
+          -DSYMBOL=kBuiltinPricesToml -DNAMESPACE=parapet::cost
+          -P ${PROJECT_SOURCE_DIR}/cmake/embed_file.cmake
+  DEPENDS ${PROJECT_SOURCE_DIR}/data/prices.toml ${PROJECT_SOURCE_DIR}/cmake/embed_file.cmake
+  COMMENT "Embedding data/prices.toml"
+  VERBATIM)
+target_sources(parapet_cost PRIVATE ${_prices_cc})
 parapet_area(providers parapet_core parapet_common)
 parapet_area(http parapet_common)
 parapet_area(route parapet_providers parapet_common)
 parapet_area(config parapet_route parapet_providers parapet_common)
 parapet_area(observe parapet_core parapet_common)
 parapet_area(upstream parapet_http parapet_common)
-parapet_area(pipeline parapet_config parapet_route parapet_upstream parapet_http parapet_observe)
+parapet_area(pipeline parapet_config parapet_route parapet_upstream parapet_http parapet_observe
+             parapet_cost)
 parapet_area(server parapet_pipeline parapet_config)
