@@ -8,7 +8,8 @@
 # the whole harness run. Here each measured run gets a fresh process; a crash is recorded in
 # results/crashes.tsv and in the report, the process restarted, and the run still measured.
 # Env: CUSTOM_CMD (exec ... parapet serve ...), CUSTOM_PORT, CUSTOM_JSON_URL, CUSTOM_SSE_URL,
-#      DUR LOWC_DUR REPS THREADS HIGHC, PARAPET_WARM (s; a C++ process needs no 30 s JIT warm-up).
+#      DUR LOWC_DUR REPS THREADS HIGHC, PARAPET_WARM (s; a C++ process needs no 30 s JIT warm-up),
+#      IDLE_VARIANT=1 (also measure max_idle_per_host = 128, see below).
 set -euo pipefail
 B=$(cd "$1" && pwd)
 cd "$B"
@@ -59,6 +60,7 @@ measure() {
       name=${sc#custom-}-c$conns-$rep-$try
       start_gw "$name"
       [[ $sc-$kind-$rep-$try == custom-json-c64-1-1 ]] && idle_rss custom "$GW_PID"
+      true
       verify "$sc" "$url" "$body" "" "$expect" || { stop_gw; return 0; }
       ((try == 3)) && break   # two crashed warm-ups: measure a cold process rather than none
       BODY_FILE="$body" "${CLI[@]}" wrk -t"$THREADS" -c"$( [[ $kind == c1 ]] && echo 64 || echo "$conns")" \
@@ -78,12 +80,27 @@ measure() {
 J=$B/conf/request.json; S=$B/conf/request_stream.json
 start_bg upstream nginx -p "$B/" -c conf/upstream.conf; UP_PID=$LAST_PID; wait_port 9001; sleep 0.5
 
-RAW=$B/results/raw-$TAG.tsv
-measure custom-json c64 64 "$CUSTOM_JSON_URL" "$J" '"usage"'
-measure custom-json c1 1 "$CUSTOM_JSON_URL" "$J" '"usage"'
-measure custom-sse c64 64 "$CUSTOM_SSE_URL" "$S" '\[DONE\]'
-measure custom-sse c1 1 "$CUSTOM_SSE_URL" "$S" '\[DONE\]'
-if [[ $HIGHC != 0 ]]; then
-  TAG=parapet-c$HIGHC; RAW=$B/results/raw-$TAG.tsv
-  measure custom-json c64 "$HIGHC" "$CUSTOM_JSON_URL" "$J" '"usage"'
-fi
+# Defaults first (what a user gets), then — if IDLE_VARIANT=1 — the same binary with the upstream
+# pool allowed to keep 128 idle connections like the nginx peer's `keepalive 128`: at 64+ client
+# connections the default cap (32) makes part of the requests open a new upstream connection.
+# Pool size does not matter at one connection, so the variant skips the c1 runs.
+DEFAULT_CMD=$CUSTOM_CMD
+variants=custom
+[[ ${IDLE_VARIANT:-0} == 1 ]] && variants+=" custom-idle128"
+for variant in $variants; do
+  TAG=parapet; RAW=$B/results/raw-$TAG.tsv
+  if [[ $variant == custom ]]; then
+    CUSTOM_CMD=$DEFAULT_CMD
+  else
+    printf '[server]\nworkers = 1\n[upstream]\nmax_idle_per_host = 128\n' > "$B/parapet-idle128.toml"
+    CUSTOM_CMD=${DEFAULT_CMD/parapet-bench.toml/parapet-idle128.toml}
+  fi
+  measure $variant-json c64 64 "$CUSTOM_JSON_URL" "$J" '"usage"'
+  [[ $variant == custom ]] && measure $variant-json c1 1 "$CUSTOM_JSON_URL" "$J" '"usage"'
+  measure $variant-sse c64 64 "$CUSTOM_SSE_URL" "$S" '\[DONE\]'
+  [[ $variant == custom ]] && measure $variant-sse c1 1 "$CUSTOM_SSE_URL" "$S" '\[DONE\]'
+  if [[ $HIGHC != 0 ]]; then
+    TAG=parapet-c$HIGHC; RAW=$B/results/raw-$TAG.tsv
+    measure $variant-json c64 "$HIGHC" "$CUSTOM_JSON_URL" "$J" '"usage"'
+  fi
+done

@@ -44,7 +44,8 @@ for r in rows:
     sc = r["scenario"]
     proto = "sse" if sc.endswith("-sse") else "json"
     name = sc.rsplit("-", 1)[0]
-    target = {"custom": "parapet", "portkey-hono2": "portkey", "portkey": "portkey"}.get(name, name)
+    target = {"custom": "parapet", "custom-idle128": "parapet-idle128",
+              "portkey-hono2": "portkey", "portkey": "portkey"}.get(name, name)
     groups[(target, proto, r["conns"])].append(r)
 
 
@@ -84,7 +85,8 @@ def stats(target, proto, conns):
 
 
 TARGETS = [("direct", "direct (fake upstream)"), ("nginx", "nginx proxy_pass"),
-           ("portkey", "Portkey"), ("parapet", "**Parapet** (workers=1)")]
+           ("portkey", "Portkey"), ("parapet", "**Parapet** (workers=1)"),
+           ("parapet-idle128", "Parapet, max_idle_per_host=128")]
 CASES = [("json", 1), ("json", 64)] + ([("json", HIGHC)] if HIGHC else []) + [("sse", 1), ("sse", 64)]
 S = {(t, p, c): stats(t, p, c) for t, _ in TARGETS for p, c in CASES}
 
