@@ -59,7 +59,7 @@ measure() {
     for try in 1 2 3; do
       name=${sc#custom-}-c$conns-$rep-$try
       start_gw "$name"
-      [[ $sc-$kind-$rep-$try == custom-json-c64-1-1 ]] && idle_rss custom "$GW_PID"
+      [[ $sc-c$conns-$rep-$try == custom-json-c64-1-1 ]] && idle_rss custom "$GW_PID"
       true
       verify "$sc" "$url" "$body" "" "$expect" || { stop_gw; return 0; }
       ((try == 3)) && break   # two crashed warm-ups: measure a cold process rather than none

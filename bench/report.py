@@ -314,6 +314,10 @@ if micro:
     md.append(micro + "\n")
     md.append(micro_info + ". Debian's libbenchmark reports itself as a debug build; that affects only the"
               " harness's own bookkeeping, not the measured code (Parapet's libraries are `-O2`).\n")
+findings = os.path.join(args.root, "bench", "findings.md")
+if os.path.exists(findings):
+    # Hand-written profile notes (not generated): what the numbers above point at, with evidence.
+    md.append(read(findings) + "\n")
 md.append("## Raw runs\n")
 md.append("One row per wrk run, straight from the harness's `results/raw-*.tsv` (latencies in µs, CPU in % of one core, RSS in KB).\n")
 md.append(raw_table() + "\n")
