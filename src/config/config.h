@@ -49,7 +49,7 @@ struct UpstreamOptions {
   Millis total_timeout{900000};       // whole exchange
   std::string ca_file;                // extra trust anchors (PEM); system store otherwise
   bool verify_tls = true;
-  size_t max_idle_per_host = 32;  // pooled keep-alive connections, per worker
+  size_t max_idle_per_host = 128;  // pooled keep-alive connections, per worker
 };
 
 // One destination reachable as /{gateway}/{name}/...

@@ -45,6 +45,7 @@ class Session : public std::enable_shared_from_this<Session> {
   pipeline::Exchange* current_ = nullptr;
   uint64_t gen_ = 0;
   bool watching_ = false;
+  char peek_ = 0;
 };
 
 }  // namespace parapet::server

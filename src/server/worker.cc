@@ -100,7 +100,7 @@ void Worker::drain() {
     draining_ = true;
     boost::system::error_code ec;
     acceptor_.close(ec);
-    pool_.clear();
+    pool_.shutdown();
     std::vector<Session*> idle;
     for (Session* s : sessions_) {
       if (s->idle()) idle.push_back(s);

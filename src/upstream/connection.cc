@@ -72,11 +72,26 @@ void Connection::close() {
   socket_.close(ec);
 }
 
-bool Connection::looks_reusable() {
-  if (!socket_.is_open()) return false;
-  char c;
-  ssize_t n = ::recv(socket_.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
-  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+void Connection::watch_idle() {
+  idle_->watching = true;
+  socket_.async_receive(asio::buffer(&idle_->byte, 1), tcp::socket::message_peek,
+                        [st = idle_](boost::system::error_code ec, size_t) {
+                          st->watching = false;
+                          if (ec != asio::error::operation_aborted) st->dead = true;
+                        });
+}
+
+bool Connection::stop_watch_idle() {
+  if (idle_->watching) {
+    boost::system::error_code ec;
+    socket_.cancel(ec);
+    // The aborted handler runs later and only touches the shared state; a fresh one is used from
+    // here on so a late "dead" from the old watch cannot poison this connection's next idle spell.
+    bool dead = idle_->dead;
+    idle_ = std::make_shared<IdleState>();
+    return !dead && socket_.is_open();
+  }
+  return !idle_->dead && socket_.is_open();
 }
 
 awaitable<Result<bool>> Connection::connect(const Url& url, asio::ssl::context* tls_ctx,

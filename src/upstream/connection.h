@@ -37,8 +37,11 @@ class Connection {
   awaitable<std::tuple<boost::system::error_code, size_t>> write(
       const std::vector<asio::const_buffer>& bufs);
   void close();
-  // False when the peer has closed or sent unsolicited bytes while the connection was idle.
-  bool looks_reusable();
+  // While pooled, a queued 1-byte peek notices the origin closing (or sending unsolicited bytes)
+  // without a syscall per reuse: Asio queues a receive on a drained socket without trying it.
+  void watch_idle();
+  // Stops the idle watch; false when the origin closed the connection meanwhile.
+  bool stop_watch_idle();
 
   const std::string& pool_key() const { return pool_key_; }
   Clock::time_point idle_since;
@@ -51,6 +54,13 @@ class Connection {
   tcp::resolver resolver_;
   tcp::socket socket_;
   std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
+  // Shared with the pending idle-watch handler, which may run after this object is gone.
+  struct IdleState {
+    bool dead = false;
+    bool watching = false;
+    char byte = 0;
+  };
+  std::shared_ptr<IdleState> idle_ = std::make_shared<IdleState>();
 };
 
 }  // namespace parapet::upstream

@@ -18,19 +18,24 @@ std::unique_ptr<Connection> Pool::take(const std::string& key) {
   while (!v.empty()) {
     std::unique_ptr<Connection> c = std::move(v.back());
     v.pop_back();
-    if (now - c->idle_since < max_idle_ && c->looks_reusable()) return c;
+    if (c->stop_watch_idle() && now - c->idle_since < max_idle_) return c;
     c->close();
   }
   return nullptr;
 }
 
 void Pool::put(std::unique_ptr<Connection> c, size_t max_per_key) {
+  if (closed_) {
+    c->close();
+    return;
+  }
   auto& v = idle_[c->pool_key()];
   if (v.size() >= max_per_key) {
     c->close();
     return;
   }
   c->idle_since = Clock::now();
+  c->watch_idle();
   v.push_back(std::move(c));
 }
 

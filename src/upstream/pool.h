@@ -24,10 +24,16 @@ class Pool {
   std::unique_ptr<Connection> take(const std::string& key);
   void put(std::unique_ptr<Connection> c, size_t max_per_key);
   void clear() { idle_.clear(); }
+  // Closes every idle connection and refuses new ones (drain: nothing may keep the loop alive).
+  void shutdown() {
+    closed_ = true;
+    clear();
+  }
   size_t idle_count() const;
 
  private:
   std::chrono::milliseconds max_idle_;
+  bool closed_ = false;
   std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle_;
 };
 
