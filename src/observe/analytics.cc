@@ -1,0 +1,381 @@
+#include "observe/analytics.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "observe/record.h"
+
+namespace parapet::observe {
+
+namespace {
+
+constexpr int64_t kMinuteUs = 60'000'000;
+constexpr int64_t kFutureMinutes = 5;  // clock skew tolerated between a worker and this thread
+constexpr size_t kMaxLabelBytes = 128;
+
+int64_t floor_div(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+int64_t system_now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Cut at a UTF-8 character boundary, so a long model name stays valid text.
+std::string label(std::string_view s) {
+  if (s.size() <= kMaxLabelBytes) return std::string(s);
+  size_t n = kMaxLabelBytes;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return std::string(s.substr(0, n));
+}
+
+SeriesKey project(const SeriesKey& k, unsigned group_by) {
+  SeriesKey g;
+  if (group_by & kGroupGateway) g.gateway = k.gateway;
+  if (group_by & kGroupProvider) g.provider = k.provider;
+  if (group_by & kGroupModel) g.model = k.model;
+  if (group_by & kGroupKeyId) g.key_id = k.key_id;
+  return g;
+}
+
+LatencySummary summarize(const Histogram& h) {
+  LatencySummary s;
+  s.count = h.count();
+  s.p50_us = h.percentile(50);
+  s.p90_us = h.percentile(90);
+  s.p99_us = h.percentile(99);
+  s.mean_us = h.mean_us();
+  s.max_us = h.max_us();
+  return s;
+}
+
+size_t string_heap(const std::string& s) {
+  return s.capacity() > std::string().capacity() ? s.capacity() + 1 : 0;
+}
+
+}  // namespace
+
+void RollupSums::add(const RollupSums& o) {
+  requests += o.requests;
+  errors += o.errors;
+  status_2xx += o.status_2xx;
+  status_3xx += o.status_3xx;
+  status_4xx += o.status_4xx;
+  status_5xx += o.status_5xx;
+  status_other += o.status_other;
+  input_tokens += o.input_tokens;
+  output_tokens += o.output_tokens;
+  cached_read_tokens += o.cached_read_tokens;
+  cache_write_tokens += o.cache_write_tokens;
+  reasoning_tokens += o.reasoning_tokens;
+  cost_micros += o.cost_micros;
+  saved_micros += o.saved_micros;
+  cache_hits += o.cache_hits;
+  cache_misses += o.cache_misses;
+  streams += o.streams;
+}
+
+void RollupSums::add(const RequestRecord& r) {
+  ++requests;
+  if (r.status >= 400 || !r.error_type.empty()) ++errors;
+  if (r.status >= 200 && r.status < 300) {
+    ++status_2xx;
+  } else if (r.status >= 300 && r.status < 400) {
+    ++status_3xx;
+  } else if (r.status >= 400 && r.status < 500) {
+    ++status_4xx;
+  } else if (r.status >= 500 && r.status < 600) {
+    ++status_5xx;
+  } else {
+    ++status_other;
+  }
+  input_tokens += r.usage.input;
+  output_tokens += r.usage.output;
+  cached_read_tokens += r.usage.cached_read;
+  cache_write_tokens += r.usage.cache_write;
+  reasoning_tokens += r.usage.reasoning;
+  cost_micros += r.cost_micros;
+  saved_micros += r.saved_micros;
+  if (r.cache_status == "HIT") {
+    ++cache_hits;
+  } else if (r.cache_status == "MISS") {
+    ++cache_misses;
+  }
+  if (r.stream) ++streams;
+}
+
+size_t Analytics::KeyHash::operator()(const SeriesKey& k) const {
+  std::hash<std::string_view> h;
+  size_t v = h(k.gateway);
+  for (const std::string* s : {&k.provider, &k.model, &k.key_id}) {
+    v ^= h(*s) + 0x9e3779b97f4a7c15ULL + (v << 6) + (v >> 2);
+  }
+  return v;
+}
+
+Analytics::Analytics(AnalyticsOptions options)
+    : options_([&] {
+        AnalyticsOptions o = std::move(options);
+        if (!o.clock) o.clock = system_now_us;
+        o.retention_minutes = std::max<int64_t>(o.retention_minutes, 1);
+        o.max_series = std::max<size_t>(o.max_series, 1);
+        o.max_cells = std::max(o.max_cells, o.max_series);  // the current minute always fits
+        o.max_metric_providers = std::max<size_t>(o.max_metric_providers, 1);
+        o.max_metric_models = std::max<size_t>(o.max_metric_models, 1);
+        return o;
+      }()) {}
+
+Analytics::~Analytics() = default;
+
+void Analytics::consume(std::span<const RequestRecord> batch) {
+  MutexLock lock(&mu_);
+  const int64_t now_minute = floor_div(options_.clock(), kMinuteUs);
+  evict_locked(now_minute);
+  for (const RequestRecord& r : batch) add_locked(r, now_minute);
+  while (cells_ > options_.max_cells && !minutes_.empty()) {
+    drop_minute_locked(minutes_.begin());
+    ++counts_.evicted_minutes;
+  }
+}
+
+void Analytics::add_locked(const RequestRecord& r, int64_t now_minute) {
+  ++counts_.records;
+  SeriesKey key{label(r.gateway), label(r.provider),
+                label(r.model_answered.empty() ? r.model_requested : r.model_answered),
+                label(r.key_id)};
+  add_metrics_locked(r, key);
+
+  const int64_t minute = floor_div(r.start_us, kMinuteUs);
+  if (minute <= now_minute - options_.retention_minutes || minute > now_minute + kFutureMinutes) {
+    ++counts_.out_of_range;
+    return;
+  }
+  const uint32_t id = series_for_locked(key);
+  std::vector<Cell>& cells = minutes_[minute];
+  auto it = std::lower_bound(cells.begin(), cells.end(), id,
+                             [](const Cell& c, uint32_t s) { return c.series < s; });
+  if (it == cells.end() || it->series != id) {
+    it = cells.insert(it, Cell{id, {}, {}, {}});
+    ++cells_;
+    ++series_[id].cells;
+  }
+  it->sums.add(r);
+  it->latency.record(r.total_us);
+  if (r.stream && r.first_byte_us > 0) it->first_byte.record(r.first_byte_us);
+}
+
+uint32_t Analytics::series_for_locked(const SeriesKey& k) {
+  if (auto f = series_ids_.find(k); f != series_ids_.end()) return f->second;
+  const size_t cap = options_.max_series;
+  if (live_series_ < cap - cap / 8 && live_series_ + 1 < cap) return new_series_locked(k);
+  ++counts_.folded;
+  SeriesKey fold{k.gateway, k.provider, k.model, std::string(kOtherLabel)};
+  if (auto f = series_ids_.find(fold); f != series_ids_.end()) return f->second;
+  if (live_series_ + 1 < cap) return new_series_locked(fold);
+  // The last slot: everything else, whatever its gateway, provider or model.
+  SeriesKey all{std::string(kOtherLabel), std::string(kOtherLabel), std::string(kOtherLabel),
+                std::string(kOtherLabel)};
+  if (auto f = series_ids_.find(all); f != series_ids_.end()) return f->second;
+  return new_series_locked(all);
+}
+
+uint32_t Analytics::new_series_locked(const SeriesKey& k) {
+  uint32_t id;
+  if (!free_series_.empty()) {
+    id = free_series_.back();
+    free_series_.pop_back();
+  } else {
+    id = static_cast<uint32_t>(series_.size());
+    series_.emplace_back();
+  }
+  series_[id] = Series{k, 0};
+  series_ids_.emplace(k, id);
+  ++live_series_;
+  return id;
+}
+
+void Analytics::evict_locked(int64_t now_minute) {
+  while (!minutes_.empty() && minutes_.begin()->first <= now_minute - options_.retention_minutes) {
+    drop_minute_locked(minutes_.begin());
+  }
+}
+
+void Analytics::drop_minute_locked(std::map<int64_t, std::vector<Cell>>::iterator it) {
+  for (const Cell& c : it->second) {
+    Series& s = series_[c.series];
+    if (--s.cells == 0) {
+      series_ids_.erase(s.key);
+      s.key = {};
+      free_series_.push_back(c.series);
+      --live_series_;
+    }
+  }
+  cells_ -= it->second.size();
+  minutes_.erase(it);
+}
+
+void Analytics::add_metrics_locked(const RequestRecord& r, const SeriesKey& k) {
+  std::string provider = k.provider;
+  auto p = metric_providers_.find(provider);
+  if (p == metric_providers_.end()) {
+    if (metric_providers_.size() >= options_.max_metric_providers) provider = kOtherLabel;
+    p = metric_providers_.try_emplace(provider, std::make_unique<ProviderTotals>()).first;
+  }
+  p->second->latency.record(r.total_us);
+  if (r.stream && r.first_byte_us > 0) p->second->first_byte.record(r.first_byte_us);
+
+  std::pair<std::string, std::string> mk{provider, k.model};
+  auto m = metric_models_.find(mk);
+  if (m == metric_models_.end()) {
+    if (metric_models_.size() >= options_.max_metric_models) mk.second = kOtherLabel;
+    m = metric_models_.try_emplace(std::move(mk)).first;
+  }
+  RollupSums one;
+  one.add(r);
+  for (int64_t* v :
+       {&one.input_tokens, &one.output_tokens, &one.cached_read_tokens, &one.cache_write_tokens,
+        &one.reasoning_tokens, &one.cost_micros, &one.saved_micros}) {
+    *v = std::max<int64_t>(*v, 0);
+  }
+  m->second.add(one);
+}
+
+std::vector<AnalyticsRow> Analytics::query(const AnalyticsQuery& q) const {
+  std::vector<AnalyticsRow> rows;
+  if (q.to_us <= q.from_us) return rows;
+  const int64_t first = floor_div(q.from_us, kMinuteUs);
+  const int64_t last = floor_div(q.to_us - 1, kMinuteUs);  // inclusive
+  auto bucket_of = [&](int64_t minute) -> int64_t {
+    switch (q.step) {
+      case Step::kMinute:
+        return minute;
+      case Step::kHour:
+        return floor_div(minute, 60);
+      case Step::kDay:
+        return floor_div(minute, 24 * 60);
+      case Step::kTotal:
+        return 0;
+    }
+    return 0;
+  };
+  auto bucket_start = [&](int64_t b) -> int64_t {
+    switch (q.step) {
+      case Step::kMinute:
+        return b * kMinuteUs;
+      case Step::kHour:
+        return b * 60 * kMinuteUs;
+      case Step::kDay:
+        return b * 24 * 60 * kMinuteUs;
+      case Step::kTotal:
+        return first * kMinuteUs;
+    }
+    return 0;
+  };
+
+  struct Acc {
+    SeriesKey key;
+    RollupSums sums;
+    Histogram latency, first_byte;
+    bool touched = false;
+  };
+  std::vector<Acc> accs;
+  std::map<SeriesKey, size_t> group_ids;
+  std::vector<size_t> touched;
+  int64_t bucket = 0;
+  auto flush = [&] {
+    std::sort(touched.begin(), touched.end(),
+              [&](size_t a, size_t b) { return accs[a].key < accs[b].key; });
+    for (size_t g : touched) {
+      Acc& a = accs[g];
+      AnalyticsRow& row = rows.emplace_back();
+      row.start_us = bucket_start(bucket);
+      row.group = a.key;
+      row.sums = a.sums;
+      row.latency = summarize(a.latency);
+      row.first_byte = summarize(a.first_byte);
+      if (a.sums.requests > 0) {
+        row.error_rate = static_cast<double>(a.sums.errors) / a.sums.requests;
+        row.cache_hit_rate = static_cast<double>(a.sums.cache_hits) / a.sums.requests;
+      }
+      a.sums = {};
+      a.latency.clear();
+      a.first_byte.clear();
+      a.touched = false;
+    }
+    touched.clear();
+  };
+
+  MutexLock lock(&mu_);
+  std::vector<int64_t> group_of(series_.size(), -1);  // series id -> group, for this query
+  for (auto it = minutes_.lower_bound(first); it != minutes_.end() && it->first <= last; ++it) {
+    const int64_t b = bucket_of(it->first);
+    if (!touched.empty() && b != bucket) flush();
+    bucket = b;
+    for (const Cell& c : it->second) {
+      int64_t& g = group_of[c.series];
+      if (g < 0) {
+        SeriesKey k = project(series_[c.series].key, q.group_by);
+        auto [gi, fresh] = group_ids.try_emplace(k, accs.size());
+        if (fresh) accs.emplace_back().key = std::move(k);
+        g = static_cast<int64_t>(gi->second);
+      }
+      Acc& a = accs[g];
+      if (!a.touched) {
+        a.touched = true;
+        touched.push_back(g);
+      }
+      a.sums.add(c.sums);
+      a.latency.merge(c.latency);
+      a.first_byte.merge(c.first_byte);
+    }
+  }
+  flush();
+  return rows;
+}
+
+MetricsSnapshot Analytics::metrics() const {
+  MetricsSnapshot s;
+  MutexLock lock(&mu_);
+  s.models.reserve(metric_models_.size());
+  for (const auto& [k, sums] : metric_models_) s.models.push_back({k.first, k.second, sums});
+  s.providers.reserve(metric_providers_.size());
+  for (const auto& [name, t] : metric_providers_) {
+    s.providers.push_back({name, t->latency, t->first_byte});
+  }
+  s.stats = stats_locked();
+  return s;
+}
+
+AnalyticsStats Analytics::stats() const {
+  MutexLock lock(&mu_);
+  return stats_locked();
+}
+
+AnalyticsStats Analytics::stats_locked() const {
+  AnalyticsStats s = counts_;
+  s.series = live_series_;
+  s.minutes = minutes_.size();
+  s.cells = cells_;
+  // Estimates of what the allocator holds: map and hash nodes count their payload plus links.
+  size_t bytes = sizeof(*this);
+  for (const auto& [minute, cells] : minutes_) {
+    bytes += 48 + sizeof(minute) + sizeof(cells) + cells.capacity() * sizeof(Cell);
+    for (const Cell& c : cells) bytes += c.latency.heap_bytes() + c.first_byte.heap_bytes();
+  }
+  bytes += series_.capacity() * sizeof(Series) + free_series_.capacity() * sizeof(uint32_t);
+  for (const Series& se : series_) {
+    for (const std::string* str :
+         {&se.key.gateway, &se.key.provider, &se.key.model, &se.key.key_id}) {
+      bytes += 2 * string_heap(*str);  // once in series_, once in series_ids_
+    }
+  }
+  bytes += series_ids_.size() * (sizeof(std::pair<const SeriesKey, uint32_t>) + 16) +
+           series_ids_.bucket_count() * sizeof(void*);
+  s.memory_bytes = bytes;
+  return s;
+}
+
+}  // namespace parapet::observe
