@@ -12,6 +12,9 @@ namespace {
 constexpr int64_t kMinuteUs = 60'000'000;
 constexpr int64_t kFutureMinutes = 5;  // clock skew tolerated between a worker and this thread
 constexpr size_t kMaxLabelBytes = 128;
+// A minute this far behind the clock rarely gets records any more (only streams that started in it
+// and are still running): its vectors are shrunk to fit, which saves about a quarter of its bytes.
+constexpr int64_t kCloseAfterMinutes = 2;
 
 int64_t floor_div(int64_t a, int64_t b) {
   int64_t q = a / b;
@@ -52,9 +55,25 @@ LatencySummary summarize(const Histogram& h) {
   return s;
 }
 
-size_t string_heap(const std::string& s) {
-  return s.capacity() > std::string().capacity() ? s.capacity() + 1 : 0;
+// What glibc's malloc takes for a request of n bytes: a 16-byte-aligned chunk with an 8-byte
+// header, 32 bytes at least.
+int64_t chunk(size_t n) {
+  return n == 0 ? 0 : static_cast<int64_t>(std::max<size_t>(32, (n + 8 + 15) / 16 * 16));
 }
+
+int64_t string_heap(const std::string& s) {
+  return s.capacity() > std::string().capacity() ? chunk(s.capacity() + 1) : 0;
+}
+
+int64_t key_heap(const SeriesKey& k) {
+  return string_heap(k.gateway) + string_heap(k.provider) + string_heap(k.model) +
+         string_heap(k.key_id);
+}
+
+// A std::map node: three links and a colour, then the key and the value.
+constexpr int64_t kMinuteNodeBytes = 32 + sizeof(int64_t) + 24;
+// An unordered_map node: the next link, the value and the cached hash.
+constexpr int64_t kSeriesNodeBytes = 8 + sizeof(std::pair<const SeriesKey, uint32_t>) + 8;
 
 }  // namespace
 
@@ -122,7 +141,6 @@ Analytics::Analytics(AnalyticsOptions options)
         if (!o.clock) o.clock = system_now_us;
         o.retention_minutes = std::max<int64_t>(o.retention_minutes, 1);
         o.max_series = std::max<size_t>(o.max_series, 1);
-        o.max_cells = std::max(o.max_cells, o.max_series);  // the current minute always fits
         o.max_metric_providers = std::max<size_t>(o.max_metric_providers, 1);
         o.max_metric_models = std::max<size_t>(o.max_metric_models, 1);
         return o;
@@ -135,7 +153,8 @@ void Analytics::consume(std::span<const RequestRecord> batch) {
   const int64_t now_minute = floor_div(options_.clock(), kMinuteUs);
   evict_locked(now_minute);
   for (const RequestRecord& r : batch) add_locked(r, now_minute);
-  while (cells_ > options_.max_cells && !minutes_.empty()) {
+  shrink_closed_locked(now_minute);
+  while (bytes_ > static_cast<int64_t>(options_.max_memory_bytes) && !minutes_.empty()) {
     drop_minute_locked(minutes_.begin());
     ++counts_.evicted_minutes;
   }
@@ -154,17 +173,23 @@ void Analytics::add_locked(const RequestRecord& r, int64_t now_minute) {
     return;
   }
   const uint32_t id = series_for_locked(key);
-  std::vector<Cell>& cells = minutes_[minute];
+  auto [m, fresh] = minutes_.try_emplace(minute);
+  if (fresh) bytes_ += chunk(kMinuteNodeBytes);
+  std::vector<Cell>& cells = m->second;
   auto it = std::lower_bound(cells.begin(), cells.end(), id,
                              [](const Cell& c, uint32_t s) { return c.series < s; });
   if (it == cells.end() || it->series != id) {
+    const int64_t before = chunk(cells.capacity() * sizeof(Cell));
     it = cells.insert(it, Cell{id, {}, {}, {}});
+    bytes_ += chunk(cells.capacity() * sizeof(Cell)) - before;
     ++cells_;
     ++series_[id].cells;
   }
+  const int64_t before = chunk(it->latency.heap_bytes()) + chunk(it->first_byte.heap_bytes());
   it->sums.add(r);
   it->latency.record(r.total_us);
   if (r.stream && r.first_byte_us > 0) it->first_byte.record(r.first_byte_us);
+  bytes_ += chunk(it->latency.heap_bytes()) + chunk(it->first_byte.heap_bytes()) - before;
 }
 
 uint32_t Analytics::series_for_locked(const SeriesKey& k) {
@@ -188,11 +213,19 @@ uint32_t Analytics::new_series_locked(const SeriesKey& k) {
     id = free_series_.back();
     free_series_.pop_back();
   } else {
+    const int64_t before = chunk(series_.capacity() * sizeof(Series)) +
+                           chunk(free_series_.capacity() * sizeof(uint32_t));
     id = static_cast<uint32_t>(series_.size());
     series_.emplace_back();
+    free_series_.reserve(series_.capacity());  // so that freeing never allocates
+    bytes_ += chunk(series_.capacity() * sizeof(Series)) +
+              chunk(free_series_.capacity() * sizeof(uint32_t)) - before;
   }
   series_[id] = Series{k, 0};
+  const size_t buckets = series_ids_.bucket_count();
   series_ids_.emplace(k, id);
+  bytes_ += 2 * key_heap(k) + chunk(kSeriesNodeBytes) +
+            static_cast<int64_t>((series_ids_.bucket_count() - buckets) * sizeof(void*));
   ++live_series_;
   return id;
 }
@@ -203,18 +236,41 @@ void Analytics::evict_locked(int64_t now_minute) {
   }
 }
 
-void Analytics::drop_minute_locked(std::map<int64_t, std::vector<Cell>>::iterator it) {
-  for (const Cell& c : it->second) {
-    Series& s = series_[c.series];
-    if (--s.cells == 0) {
-      series_ids_.erase(s.key);
-      s.key = {};
-      free_series_.push_back(c.series);
-      --live_series_;
+void Analytics::shrink_closed_locked(int64_t now_minute) {
+  const int64_t through = now_minute - kCloseAfterMinutes;
+  if (through <= shrunk_through_) return;
+  for (auto it = minutes_.upper_bound(shrunk_through_);
+       it != minutes_.end() && it->first <= through; ++it) {
+    bytes_ -= chunk(it->second.capacity() * sizeof(Cell));
+    it->second.shrink_to_fit();
+    bytes_ += chunk(it->second.capacity() * sizeof(Cell));
+    for (Cell& c : it->second) {
+      bytes_ -= chunk(c.latency.heap_bytes()) + chunk(c.first_byte.heap_bytes());
+      c.latency.shrink();
+      c.first_byte.shrink();
+      bytes_ += chunk(c.latency.heap_bytes()) + chunk(c.first_byte.heap_bytes());
     }
   }
+  shrunk_through_ = through;
+}
+
+void Analytics::drop_minute_locked(std::map<int64_t, std::vector<Cell>>::iterator it) {
+  for (const Cell& c : it->second) {
+    bytes_ -= chunk(c.latency.heap_bytes()) + chunk(c.first_byte.heap_bytes());
+    if (--series_[c.series].cells == 0) forget_series_locked(c.series);
+  }
+  bytes_ -= chunk(it->second.capacity() * sizeof(Cell)) + chunk(kMinuteNodeBytes);
   cells_ -= it->second.size();
   minutes_.erase(it);
+}
+
+void Analytics::forget_series_locked(uint32_t id) {
+  Series& s = series_[id];
+  bytes_ -= 2 * key_heap(s.key) + chunk(kSeriesNodeBytes);
+  series_ids_.erase(s.key);
+  s.key = {};
+  free_series_.push_back(id);
+  --live_series_;
 }
 
 void Analytics::add_metrics_locked(const RequestRecord& r, const SeriesKey& k) {
@@ -359,22 +415,7 @@ AnalyticsStats Analytics::stats_locked() const {
   s.series = live_series_;
   s.minutes = minutes_.size();
   s.cells = cells_;
-  // Estimates of what the allocator holds: map and hash nodes count their payload plus links.
-  size_t bytes = sizeof(*this);
-  for (const auto& [minute, cells] : minutes_) {
-    bytes += 48 + sizeof(minute) + sizeof(cells) + cells.capacity() * sizeof(Cell);
-    for (const Cell& c : cells) bytes += c.latency.heap_bytes() + c.first_byte.heap_bytes();
-  }
-  bytes += series_.capacity() * sizeof(Series) + free_series_.capacity() * sizeof(uint32_t);
-  for (const Series& se : series_) {
-    for (const std::string* str :
-         {&se.key.gateway, &se.key.provider, &se.key.model, &se.key.key_id}) {
-      bytes += 2 * string_heap(*str);  // once in series_, once in series_ids_
-    }
-  }
-  bytes += series_ids_.size() * (sizeof(std::pair<const SeriesKey, uint32_t>) + 16) +
-           series_ids_.bucket_count() * sizeof(void*);
-  s.memory_bytes = bytes;
+  s.memory_bytes = static_cast<size_t>(bytes_) + sizeof(*this);
   return s;
 }
 

@@ -20,9 +20,11 @@
 //    folds into the single series ("_other_" x 4). Sums stay exact; only the breakdown coarsens.
 //    A series whose minutes have all been evicted frees its slot. Labels longer than 128 bytes are
 //    cut.
-//  - Cell budget: at most max_cells (series, minute) rollups; past it the oldest minutes are
-//    dropped early (stats().evicted_minutes). One rollup is about 260 bytes plus 4 bytes per
-//    latency bucket hit in that minute; see memory_bytes in stats().
+//  - Memory budget: rollups, their histograms and series keys are accounted as they grow (glibc
+//    chunk sizes, within a few % of what the allocator reports); past max_memory_bytes (256 MiB)
+//    the oldest minutes are dropped early (stats().evicted_minutes). Measured: a series costs about
+//    400 bytes a minute at 1 request/min, 680 at 60/min, 1.4 KB at 1000/min (the latency
+//    histograms grow with the spread of latencies seen in the minute), i.e. 4 to 14 MB for 7 days.
 // /metrics counters are cumulative since start, never evicted, and capped separately
 // (max_metric_providers, max_metric_models; overflow folds into provider or model "_other_").
 //
@@ -117,7 +119,7 @@ struct AnalyticsRow {
 struct AnalyticsOptions {
   int64_t retention_minutes = 7 * 24 * 60;
   size_t max_series = 2000;
-  size_t max_cells = 500'000;
+  size_t max_memory_bytes = size_t{256} << 20;  // REQUIRES: room for a minute of max_series
   size_t max_metric_providers = 64;
   size_t max_metric_models = 256;  // (provider, model) pairs in /metrics
   // Unix µs now; default: the system clock. Tests inject their own.
@@ -128,11 +130,11 @@ struct AnalyticsStats {
   uint64_t records = 0;          // consumed
   uint64_t out_of_range = 0;     // outside the retention window: in /metrics, not in rollups
   uint64_t folded = 0;           // rolled up into an "_other_" series because of the series cap
-  uint64_t evicted_minutes = 0;  // dropped early because of the cell budget
+  uint64_t evicted_minutes = 0;  // dropped early because of the memory budget
   size_t series = 0;
   size_t minutes = 0;
-  size_t cells = 0;
-  size_t memory_bytes = 0;  // rollups, histograms and series keys (approximate, excludes /metrics)
+  size_t cells = 0;         // (series, minute) rollups
+  size_t memory_bytes = 0;  // held by rollups, histograms and series keys; /metrics totals aside
 };
 
 // Cumulative since start, for /metrics.
@@ -159,6 +161,10 @@ class Analytics final : public core::RecordConsumer {
 
   // Rows sorted by (start_us, group); buckets without records are left out.
   std::vector<AnalyticsRow> query(const AnalyticsQuery& q) const LOCKS_EXCLUDED(mu_);
+  std::vector<AnalyticsRow> query(int64_t from_us, int64_t to_us, unsigned group_by = kGroupNone,
+                                  Step step = Step::kTotal) const LOCKS_EXCLUDED(mu_) {
+    return query(AnalyticsQuery{from_us, to_us, group_by, step});
+  }
   MetricsSnapshot metrics() const LOCKS_EXCLUDED(mu_);
   AnalyticsStats stats() const LOCKS_EXCLUDED(mu_);
 
@@ -183,8 +189,10 @@ class Analytics final : public core::RecordConsumer {
   uint32_t series_for_locked(const SeriesKey& k) EXCLUSIVE_LOCKS_REQUIRED(mu_);
   uint32_t new_series_locked(const SeriesKey& k) EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void evict_locked(int64_t now_minute) EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void shrink_closed_locked(int64_t now_minute) EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void drop_minute_locked(std::map<int64_t, std::vector<Cell>>::iterator it)
       EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void forget_series_locked(uint32_t id) EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void add_metrics_locked(const RequestRecord& r, const SeriesKey& k) EXCLUSIVE_LOCKS_REQUIRED(mu_);
   AnalyticsStats stats_locked() const EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -197,6 +205,8 @@ class Analytics final : public core::RecordConsumer {
   std::unordered_map<SeriesKey, uint32_t, KeyHash> series_ids_ GUARDED_BY(mu_);
   size_t live_series_ GUARDED_BY(mu_) = 0;
   size_t cells_ GUARDED_BY(mu_) = 0;
+  int64_t bytes_ GUARDED_BY(mu_) = 0;                   // memory accounted so far
+  int64_t shrunk_through_ GUARDED_BY(mu_) = INT64_MIN;  // minutes up to here were shrunk
   AnalyticsStats counts_ GUARDED_BY(mu_);  // records, out_of_range, folded, evicted_minutes
   // /metrics: cumulative, keyed by (provider, model) and by provider.
   std::map<std::pair<std::string, std::string>, RollupSums> metric_models_ GUARDED_BY(mu_);

@@ -83,6 +83,8 @@ double Histogram::percentile(double p) const {
   for (size_t i = 0; i < kBuckets; ++i) {
     seen += counts_[i];
     if (seen >= rank) {
+      // Past the last edge nothing bounds the value but the exact maximum.
+      if (i + 1 == kBuckets) return static_cast<double>(max_);
       return std::clamp(representative(i), static_cast<double>(min_), static_cast<double>(max_));
     }
   }

@@ -122,6 +122,8 @@ class SparseHistogram {
   void record(int64_t us);
   uint64_t count() const;
   bool empty() const { return entries_.empty(); }
+  // Gives back the vector's spare capacity (for a minute that is unlikely to grow again).
+  void shrink() { entries_.shrink_to_fit(); }
   // Heap bytes held (the entries), for memory accounting.
   size_t heap_bytes() const { return entries_.capacity() * sizeof(uint32_t); }
 
