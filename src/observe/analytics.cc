@@ -27,12 +27,15 @@ int64_t system_now_us() {
       .count();
 }
 
+// A query lets go of the lock after this many rollups, at the next minute boundary.
+constexpr size_t kCellsPerLockHold = 1024;
+
 // Cut at a UTF-8 character boundary, so a long model name stays valid text.
-std::string label(std::string_view s) {
-  if (s.size() <= kMaxLabelBytes) return std::string(s);
+std::string_view label(std::string_view s) {
+  if (s.size() <= kMaxLabelBytes) return s;
   size_t n = kMaxLabelBytes;
   while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return std::string(s.substr(0, n));
+  return s.substr(0, n);
 }
 
 SeriesKey project(const SeriesKey& k, unsigned group_by) {
@@ -126,11 +129,11 @@ void RollupSums::add(const RequestRecord& r) {
   if (r.stream) ++streams;
 }
 
-size_t Analytics::KeyHash::operator()(const SeriesKey& k) const {
+size_t Analytics::KeyHash::operator()(const KeyView& k) const {
   std::hash<std::string_view> h;
   size_t v = h(k.gateway);
-  for (const std::string* s : {&k.provider, &k.model, &k.key_id}) {
-    v ^= h(*s) + 0x9e3779b97f4a7c15ULL + (v << 6) + (v >> 2);
+  for (std::string_view s : {k.provider, k.model, k.key_id}) {
+    v ^= h(s) + 0x9e3779b97f4a7c15ULL + (v << 6) + (v >> 2);
   }
   return v;
 }
@@ -162,9 +165,9 @@ void Analytics::consume(std::span<const RequestRecord> batch) {
 
 void Analytics::add_locked(const RequestRecord& r, int64_t now_minute) {
   ++counts_.records;
-  SeriesKey key{label(r.gateway), label(r.provider),
-                label(r.model_answered.empty() ? r.model_requested : r.model_answered),
-                label(r.key_id)};
+  const KeyView key{label(r.gateway), label(r.provider),
+                    label(r.model_answered.empty() ? r.model_requested : r.model_answered),
+                    label(r.key_id)};
   add_metrics_locked(r, key);
 
   const int64_t minute = floor_div(r.start_us, kMinuteUs);
@@ -192,22 +195,23 @@ void Analytics::add_locked(const RequestRecord& r, int64_t now_minute) {
   bytes_ += chunk(it->latency.heap_bytes()) + chunk(it->first_byte.heap_bytes()) - before;
 }
 
-uint32_t Analytics::series_for_locked(const SeriesKey& k) {
+uint32_t Analytics::series_for_locked(const KeyView& k) {
   if (auto f = series_ids_.find(k); f != series_ids_.end()) return f->second;
   const size_t cap = options_.max_series;
   if (live_series_ < cap - cap / 8 && live_series_ + 1 < cap) return new_series_locked(k);
   ++counts_.folded;
-  SeriesKey fold{k.gateway, k.provider, k.model, std::string(kOtherLabel)};
+  const KeyView fold{k.gateway, k.provider, k.model, kOtherLabel};
   if (auto f = series_ids_.find(fold); f != series_ids_.end()) return f->second;
   if (live_series_ + 1 < cap) return new_series_locked(fold);
   // The last slot: everything else, whatever its gateway, provider or model.
-  SeriesKey all{std::string(kOtherLabel), std::string(kOtherLabel), std::string(kOtherLabel),
-                std::string(kOtherLabel)};
+  const KeyView all{kOtherLabel, kOtherLabel, kOtherLabel, kOtherLabel};
   if (auto f = series_ids_.find(all); f != series_ids_.end()) return f->second;
   return new_series_locked(all);
 }
 
-uint32_t Analytics::new_series_locked(const SeriesKey& k) {
+uint32_t Analytics::new_series_locked(const KeyView& kv) {
+  SeriesKey k{std::string(kv.gateway), std::string(kv.provider), std::string(kv.model),
+              std::string(kv.key_id)};
   uint32_t id;
   if (!free_series_.empty()) {
     id = free_series_.back();
@@ -273,21 +277,30 @@ void Analytics::forget_series_locked(uint32_t id) {
   --live_series_;
 }
 
-void Analytics::add_metrics_locked(const RequestRecord& r, const SeriesKey& k) {
-  std::string provider = k.provider;
+void Analytics::add_metrics_locked(const RequestRecord& r, const KeyView& k) {
+  std::string_view provider = k.provider;
   auto p = metric_providers_.find(provider);
   if (p == metric_providers_.end()) {
     if (metric_providers_.size() >= options_.max_metric_providers) provider = kOtherLabel;
-    p = metric_providers_.try_emplace(provider, std::make_unique<ProviderTotals>()).first;
+    p = metric_providers_.find(provider);
+    if (p == metric_providers_.end()) {
+      p = metric_providers_.emplace(std::string(provider), std::make_unique<ProviderTotals>())
+              .first;
+    }
   }
-  p->second->latency.record(r.total_us);
-  if (r.stream && r.first_byte_us > 0) p->second->first_byte.record(r.first_byte_us);
+  ProviderTotals& t = *p->second;
+  t.latency.record(r.total_us);
+  if (r.stream && r.first_byte_us > 0) t.first_byte.record(r.first_byte_us);
 
-  std::pair<std::string, std::string> mk{provider, k.model};
-  auto m = metric_models_.find(mk);
-  if (m == metric_models_.end()) {
-    if (metric_models_.size() >= options_.max_metric_models) mk.second = kOtherLabel;
-    m = metric_models_.try_emplace(std::move(mk)).first;
+  std::string_view model = k.model;
+  auto m = t.models.find(model);
+  if (m == t.models.end()) {
+    if (metric_models_ >= options_.max_metric_models) model = kOtherLabel;
+    m = t.models.find(model);
+    if (m == t.models.end()) {
+      m = t.models.emplace(std::string(model), RollupSums{}).first;
+      ++metric_models_;
+    }
   }
   RollupSums one;
   one.add(r);
@@ -364,29 +377,36 @@ std::vector<AnalyticsRow> Analytics::query(const AnalyticsQuery& q) const {
     touched.clear();
   };
 
-  MutexLock lock(&mu_);
-  std::vector<int64_t> group_of(series_.size(), -1);  // series id -> group, for this query
-  for (auto it = minutes_.lower_bound(first); it != minutes_.end() && it->first <= last; ++it) {
-    const int64_t b = bucket_of(it->first);
-    if (!touched.empty() && b != bucket) flush();
-    bucket = b;
-    for (const Cell& c : it->second) {
-      int64_t& g = group_of[c.series];
-      if (g < 0) {
-        SeriesKey k = project(series_[c.series].key, q.group_by);
-        auto [gi, fresh] = group_ids.try_emplace(k, accs.size());
-        if (fresh) accs.emplace_back().key = std::move(k);
-        g = static_cast<int64_t>(gi->second);
+  std::vector<int64_t> group_of;  // series id -> group; valid while the lock is held
+  for (int64_t next = first; next <= last;) {
+    MutexLock lock(&mu_);
+    group_of.assign(series_.size(), -1);  // ids may have been reused while it was let go
+    size_t cells = 0;
+    auto it = minutes_.lower_bound(next);
+    for (; it != minutes_.end() && it->first <= last && cells < kCellsPerLockHold; ++it) {
+      const int64_t b = bucket_of(it->first);
+      if (!touched.empty() && b != bucket) flush();
+      bucket = b;
+      cells += it->second.size();
+      for (const Cell& c : it->second) {
+        int64_t& g = group_of[c.series];
+        if (g < 0) {
+          SeriesKey k = project(series_[c.series].key, q.group_by);
+          auto [gi, fresh] = group_ids.try_emplace(k, accs.size());
+          if (fresh) accs.emplace_back().key = std::move(k);
+          g = static_cast<int64_t>(gi->second);
+        }
+        Acc& a = accs[g];
+        if (!a.touched) {
+          a.touched = true;
+          touched.push_back(g);
+        }
+        a.sums.add(c.sums);
+        a.latency.merge(c.latency);
+        a.first_byte.merge(c.first_byte);
       }
-      Acc& a = accs[g];
-      if (!a.touched) {
-        a.touched = true;
-        touched.push_back(g);
-      }
-      a.sums.add(c.sums);
-      a.latency.merge(c.latency);
-      a.first_byte.merge(c.first_byte);
     }
+    next = it == minutes_.end() ? last + 1 : it->first;
   }
   flush();
   return rows;
@@ -395,11 +415,11 @@ std::vector<AnalyticsRow> Analytics::query(const AnalyticsQuery& q) const {
 MetricsSnapshot Analytics::metrics() const {
   MetricsSnapshot s;
   MutexLock lock(&mu_);
-  s.models.reserve(metric_models_.size());
-  for (const auto& [k, sums] : metric_models_) s.models.push_back({k.first, k.second, sums});
+  s.models.reserve(metric_models_);
   s.providers.reserve(metric_providers_.size());
   for (const auto& [name, t] : metric_providers_) {
     s.providers.push_back({name, t->latency, t->first_byte});
+    for (const auto& [model, sums] : t->models) s.models.push_back({name, model, sums});
   }
   s.stats = stats_locked();
   return s;

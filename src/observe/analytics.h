@@ -32,7 +32,9 @@
 // the key: it would make the series count unbounded); the admin API answers it from the store.
 //
 // Thread-safety: consume()/flush() on the recorder thread; query(), metrics() and stats() from any
-// thread (the admin thread). One mutex guards everything; a query holds it while it merges.
+// thread (the admin thread). One mutex guards everything; a query takes it for about a thousand
+// rollups at a time (well under a millisecond), so the recorder never waits behind a long query;
+// a query's rows are therefore not one snapshot: minutes read later may include newer records.
 #pragma once
 
 #include <cstdint>
@@ -178,22 +180,39 @@ class Analytics final : public core::RecordConsumer {
     SeriesKey key;
     size_t cells = 0;  // minutes holding a Cell of this series; 0 = free slot
   };
+  // Lookups by views into the record, so a known series costs no allocation.
+  struct KeyView {
+    std::string_view gateway, provider, model, key_id;
+    bool operator==(const KeyView&) const = default;
+  };
+  static KeyView view(const KeyView& k) { return k; }
+  static KeyView view(const SeriesKey& k) { return {k.gateway, k.provider, k.model, k.key_id}; }
   struct KeyHash {
-    size_t operator()(const SeriesKey& k) const;
+    using is_transparent = void;
+    size_t operator()(const KeyView& k) const;
+    size_t operator()(const SeriesKey& k) const { return (*this)(view(k)); }
+  };
+  struct KeyEq {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return view(a) == view(b);
+    }
   };
   struct ProviderTotals {
     Histogram latency, first_byte;
+    std::map<std::string, RollupSums, std::less<>> models;
   };
 
   void add_locked(const RequestRecord& r, int64_t now_minute) EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  uint32_t series_for_locked(const SeriesKey& k) EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  uint32_t new_series_locked(const SeriesKey& k) EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  uint32_t series_for_locked(const KeyView& k) EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  uint32_t new_series_locked(const KeyView& k) EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void evict_locked(int64_t now_minute) EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void shrink_closed_locked(int64_t now_minute) EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void drop_minute_locked(std::map<int64_t, std::vector<Cell>>::iterator it)
       EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void forget_series_locked(uint32_t id) EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void add_metrics_locked(const RequestRecord& r, const SeriesKey& k) EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void add_metrics_locked(const RequestRecord& r, const KeyView& k) EXCLUSIVE_LOCKS_REQUIRED(mu_);
   AnalyticsStats stats_locked() const EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const AnalyticsOptions options_;
@@ -202,16 +221,16 @@ class Analytics final : public core::RecordConsumer {
   std::map<int64_t, std::vector<Cell>> minutes_ GUARDED_BY(mu_);
   std::vector<Series> series_ GUARDED_BY(mu_);  // by id; freed slots have cells == 0
   std::vector<uint32_t> free_series_ GUARDED_BY(mu_);
-  std::unordered_map<SeriesKey, uint32_t, KeyHash> series_ids_ GUARDED_BY(mu_);
+  std::unordered_map<SeriesKey, uint32_t, KeyHash, KeyEq> series_ids_ GUARDED_BY(mu_);
   size_t live_series_ GUARDED_BY(mu_) = 0;
   size_t cells_ GUARDED_BY(mu_) = 0;
   int64_t bytes_ GUARDED_BY(mu_) = 0;                   // memory accounted so far
   int64_t shrunk_through_ GUARDED_BY(mu_) = INT64_MIN;  // minutes up to here were shrunk
   AnalyticsStats counts_ GUARDED_BY(mu_);  // records, out_of_range, folded, evicted_minutes
-  // /metrics: cumulative, keyed by (provider, model) and by provider.
-  std::map<std::pair<std::string, std::string>, RollupSums> metric_models_ GUARDED_BY(mu_);
+  // /metrics: cumulative, by provider, then by model within it.
   std::map<std::string, std::unique_ptr<ProviderTotals>, std::less<>> metric_providers_
       GUARDED_BY(mu_);
+  size_t metric_models_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace parapet::observe

@@ -49,8 +49,13 @@ void Histogram::record(int64_t us, uint64_t n) {
   max_ = std::max(max_, us);
 }
 
+// Every non-empty bucket lies between the buckets of the exact min and max, so loops over the
+// counters visit that range only: a histogram of a quiet minute costs a few buckets, not all.
+
 void Histogram::merge(const Histogram& other) {
-  for (size_t i = 0; i < kBuckets; ++i) counts_[i] += other.counts_[i];
+  if (other.count_ == 0) return;
+  const size_t last = bucket_of(other.max_);
+  for (size_t i = bucket_of(other.min_); i <= last; ++i) counts_[i] += other.counts_[i];
   count_ += other.count_;
   sum_ = add_saturating(sum_, other.sum_);
   min_ = std::min(min_, other.min_);
@@ -71,7 +76,16 @@ void Histogram::merge(const SparseHistogram& other) {
   max_ = std::max(max_, other.max_);
 }
 
-void Histogram::clear() { *this = Histogram(); }
+void Histogram::clear() {
+  if (count_ > 0) {
+    const size_t first = bucket_of(min_), last = bucket_of(max_);
+    std::fill(counts_.begin() + first, counts_.begin() + last + 1, 0);
+  }
+  count_ = 0;
+  sum_ = 0;
+  min_ = INT64_MAX;
+  max_ = 0;
+}
 
 double Histogram::percentile(double p) const {
   if (count_ == 0) return 0;
@@ -80,7 +94,7 @@ double Histogram::percentile(double p) const {
   auto rank = static_cast<uint64_t>(std::ceil(p * static_cast<double>(count_) / 100));
   rank = std::clamp<uint64_t>(rank, 1, count_);
   uint64_t seen = 0;
-  for (size_t i = 0; i < kBuckets; ++i) {
+  for (size_t i = bucket_of(min_); i < kBuckets; ++i) {
     seen += counts_[i];
     if (seen >= rank) {
       // Past the last edge nothing bounds the value but the exact maximum.
