@@ -13,18 +13,17 @@
 //  - Retention: the last retention_minutes minutes (7 days) before the clock's current minute are
 //    kept; older ones are dropped as time moves on, and records outside (now - retention,
 //    now + 5 min] are not rolled up (counted in stats().out_of_range).
-//  - Series cap: at most max_series distinct (gateway, provider, model, key_id) series live at
-//  once.
-//    New series are admitted until 7/8 of the cap; past that a new series folds into
-//    (gateway, provider, model, "_other_") while slots remain; with one slot left everything new
-//    folds into the single series ("_other_" x 4). Sums stay exact; only the breakdown coarsens.
-//    A series whose minutes have all been evicted frees its slot. Labels longer than 128 bytes are
-//    cut.
+//  - Series cap: at most max_series (2000) distinct (gateway, provider, model, key_id) series live
+//    at once. New series are admitted until 7/8 of the cap; past that a new series folds into
+//    (gateway, provider, model, "_other_") while slots remain; the last slot is the single series
+//    ("_other_" x 4) for everything else. Sums stay exact; only the breakdown coarsens. A series
+//    whose minutes have all been evicted frees its slot. Labels are cut to 128 bytes.
 //  - Memory budget: rollups, their histograms and series keys are accounted as they grow (glibc
 //    chunk sizes, within a few % of what the allocator reports); past max_memory_bytes (256 MiB)
 //    the oldest minutes are dropped early (stats().evicted_minutes). Measured: a series costs about
-//    400 bytes a minute at 1 request/min, 680 at 60/min, 1.4 KB at 1000/min (the latency
-//    histograms grow with the spread of latencies seen in the minute), i.e. 4 to 14 MB for 7 days.
+//    400 bytes a minute at 1 request/min, 650 at 60/min, 1.4 KB at 1000/min (the latency
+//    histograms grow with the spread of latencies seen in the minute): 4 to 14 MB for 7 days, so
+//    the default budget holds 7 days of about 20 to 60 busy series.
 // /metrics counters are cumulative since start, never evicted, and capped separately
 // (max_metric_providers, max_metric_models; overflow folds into provider or model "_other_").
 //
