@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 want=(g++ cmake ninja-build ccache pkg-config libboost1.81-dev libssl-dev libcli11-dev
       libtomlplusplus-dev ca-certificates)
 if [[ "${1:-}" == "--test" ]]; then
-  want+=(libgtest-dev libgmock-dev curl openssl)
+  want+=(libgtest-dev libgmock-dev curl openssl prometheus)  # prometheus: promtool
   command -v node >/dev/null 2>&1 || want+=(nodejs)
   command -v npm >/dev/null 2>&1 || want+=(npm)
 fi

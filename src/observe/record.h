@@ -21,25 +21,25 @@ struct RequestRecord {
   int64_t upstream_us = 0;    // time spent waiting on / reading from upstreams
   std::string gateway, provider;
   std::string method;
-  std::string endpoint;       // native path after /{gateway}/{provider}, no query
+  std::string endpoint;  // native path after /{gateway}/{provider}, no query
   std::string model_requested, model_answered;
-  int status = 0;             // what the client got; 499 when it went away first
-  std::string error_type;     // "" on success
+  int status = 0;          // what the client got; 499 when it went away first
+  std::string error_type;  // "" on success
   std::string error_message;
-  uint32_t attempts = 0;      // upstream attempts
-  bool stream = false;        // the answer was an event stream
+  uint32_t attempts = 0;  // upstream attempts
+  bool stream = false;    // the answer was an event stream
   bool stream_interrupted = false;
   std::string client_ip;
   std::string key_id;         // virtual key / gateway token id, never the secret
   std::string metadata_json;  // x-parapet-metadata, validated JSON object, "" if none
   Usage usage;
-  int64_t cost_micros = 0;    // cost in millionths of a US dollar
-  bool cost_custom = false;   // from x-parapet-custom-cost
-  std::string price_version;  // price table version used
-  std::string cache_status;   // HIT | MISS | BYPASS | "" (not cacheable)
-  int64_t saved_micros = 0;   // cache hits: what the call would have cost
-  uint64_t bytes_in = 0;      // request body bytes
-  uint64_t bytes_out = 0;     // answer body bytes sent to the client
+  int64_t cost_micros = 0;                  // cost in millionths of a US dollar
+  bool cost_custom = false;                 // from x-parapet-custom-cost
+  std::string price_version;                // price table version used
+  std::string cache_status;                 // HIT | MISS | BYPASS | "" (not cacheable)
+  int64_t saved_micros = 0;                 // cache hits: what the call would have cost
+  uint64_t bytes_in = 0;                    // request body bytes
+  uint64_t bytes_out = 0;                   // answer body bytes sent to the client
   std::string request_body, response_body;  // only when collected; capped and scrubbed
 };
 
