@@ -47,6 +47,7 @@ std::string_view SseParser::pending_data() const {
 
 size_t SseParser::feed(std::string_view in, bool* event_ready) {
   *event_ready = false;
+  block_boundary_ = false;
   if (dispatched_) begin_next_event();
   const char* const begin = in.data();
   const char* const end = begin + in.size();
@@ -87,28 +88,29 @@ size_t SseParser::feed(std::string_view in, bool* event_ready) {
       p = end;
       break;
     }
-    bool dispatched;
+    LineEnd kind;
     if (line_.empty() && !line_truncated_) {
-      dispatched = on_line(std::string_view(p, n), /*stable=*/true, false);
+      kind = on_line(std::string_view(p, n), /*stable=*/true, false);
     } else {
       line_.append(p, n);
-      dispatched = on_line(line_, /*stable=*/false, line_truncated_);
+      kind = on_line(line_, /*stable=*/false, line_truncated_);
       line_.clear();
       line_truncated_ = false;
     }
     after_cr_ = *eol == '\r';
     p = eol + 1;
-    if (dispatched) {
-      if (after_cr_ && p < end && *p == '\n') {  // take the whole CRLF with the event
+    if (kind != LineEnd::kField) {
+      if (after_cr_ && p < end && *p == '\n') {  // take the whole CRLF with the block
         ++p;
         after_cr_ = false;
       }
-      *event_ready = true;
-      return p - begin;
+      block_boundary_ = true;
+      *event_ready = kind == LineEnd::kEvent;
+      break;
     }
   }
   // No event completed: views into the input die when this call returns, so copy the data line.
-  if (data_is_view_) {
+  if (!*event_ready && data_is_view_) {
     data_.assign(data_view_);
     data_view_ = {};
     data_is_view_ = false;
@@ -116,20 +118,20 @@ size_t SseParser::feed(std::string_view in, bool* event_ready) {
   return p - begin;
 }
 
-bool SseParser::on_line(std::string_view line, bool stable, bool truncated) {
+SseParser::LineEnd SseParser::on_line(std::string_view line, bool stable, bool truncated) {
   if (line.empty()) {
     if (data_lines_ == 0) {  // nothing to dispatch; the spec resets the type buffer too
       type_.clear();
-      return false;
+      return LineEnd::kBlock;
     }
     event_.type = type_;
     event_.id = id_;
     event_.data = data_is_view_ ? data_view_ : std::string_view(data_);
     event_.truncated = data_truncated_;
     dispatched_ = true;
-    return true;
+    return LineEnd::kEvent;
   }
-  if (line[0] == ':') return false;  // comment
+  if (line[0] == ':') return LineEnd::kField;  // comment
   size_t colon = line.find(':');
   std::string_view field = line.substr(0, colon);
   std::string_view value;
@@ -138,7 +140,7 @@ bool SseParser::on_line(std::string_view line, bool stable, bool truncated) {
     if (!value.empty() && value[0] == ' ') value.remove_prefix(1);
   }
   on_field(field, value, stable, truncated);
-  return false;
+  return LineEnd::kField;
 }
 
 void SseParser::on_field(std::string_view field, std::string_view value, bool stable,

@@ -40,11 +40,15 @@ class SseParser {
 
   explicit SseParser(size_t max_event_bytes = kDefaultMaxEventBytes);
 
-  // Consumes bytes from the front of `in`: up to and including the line end that completes the
-  // next event, or all of `in` if no event completes. Returns how many bytes were consumed.
-  // *event_ready says whether event() now holds a dispatched event; it and its views stay valid
-  // until the next call (REQUIRES: `in`'s bytes stay alive that long too).
+  // Consumes bytes from the front of `in`: up to and including the next blank line (the end of a
+  // block of lines, which dispatches an event if the block had data), or all of `in`. Returns how
+  // many bytes were consumed. *event_ready says whether event() now holds a dispatched event; it
+  // and its views stay valid until the next call (REQUIRES: `in`'s bytes stay alive that long).
   size_t feed(std::string_view in, bool* event_ready);
+
+  // The last feed() stopped at the end of a block (with or without an event): the bytes consumed
+  // since the previous boundary are exactly one block, e.g. one event or one keep-alive comment.
+  bool at_block_boundary() const { return block_boundary_; }
 
   const SseEvent& event() const { return event_; }
 
@@ -56,9 +60,11 @@ class SseParser {
   int64_t retry_ms() const { return retry_ms_; }
 
  private:
-  // Handles one complete line; returns true if it dispatched an event. `stable` is true when `line`
-  // points into the caller's input (valid until feed returns), false when it is line_.
-  bool on_line(std::string_view line, bool stable, bool truncated);
+  enum class LineEnd { kField, kBlock, kEvent };
+  // Handles one complete line: a field, a blank line ending a block without data, or a blank line
+  // dispatching an event. `stable` is true when `line` points into the caller's input (valid until
+  // feed returns), false when it is line_.
+  LineEnd on_line(std::string_view line, bool stable, bool truncated);
   void on_field(std::string_view field, std::string_view value, bool stable, bool truncated);
   void append_data(std::string_view value, bool stable, bool truncated);
   void begin_next_event();
@@ -71,6 +77,7 @@ class SseParser {
   uint8_t bom_seen_ = 0;   // bytes of a leading BOM matched so far
   bool bom_done_ = false;
   bool dispatched_ = false;  // event_ is live; clear the buffers on the next feed()
+  bool block_boundary_ = false;
 
   std::string type_;
   std::string id_;
