@@ -146,7 +146,10 @@ bool run(od::parser& parser, const char* data, size_t len, size_t capacity,
   od::object root;
   if (doc.get_object().get(root)) return false;
   uint32_t all = paths.size() >= 32 ? ~0u : (1u << paths.size()) - 1;
-  return Walker(paths, out).walk(root, 0, all) == simdjson::SUCCESS;
+  if (Walker(paths, out).walk(root, 0, all) != simdjson::SUCCESS) return false;
+  // The object must be the whole document: a location left after it means trailing bytes.
+  const char* rest = nullptr;
+  return doc.current_location().get(rest) != simdjson::SUCCESS;
 }
 
 }  // namespace

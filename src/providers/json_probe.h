@@ -42,7 +42,9 @@ inline constexpr size_t kMaxPaths = 24;
 // "usage.prompt_tokens_details.cached_tokens" (keys are compared as written, escapes not decoded).
 // out[i] receives the value of paths[i]; paths not found stay kMissing. A key given twice keeps its
 // last value, as most JSON readers do. Returns false when doc is not an object or is malformed
-// where it was read (values read before the error are kept).
+// where it was read (values read before the error are kept, but callers ignore a failed document:
+// a count from a broken answer is not trusted). On-Demand validates what it reads and the structure
+// it walks; a malformed scalar in a skipped member may go unnoticed.
 // `padded`: doc.data() is followed by kPadding readable bytes; otherwise doc is copied first.
 // REQUIRES: paths.size() == out.size() <= kMaxPaths; each path has at most 6 keys.
 bool probe(std::string_view doc, bool padded, std::span<const std::string_view> paths,

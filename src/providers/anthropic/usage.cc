@@ -61,7 +61,7 @@ class MessagesUsage final : public AnswerExtractor {
  private:
   void on_json_body(std::string& body) override {
     std::array<Value, kPaths.size()> v;
-    json::probe(body, /*padded=*/true, kPaths, v);
+    if (!json::probe(body, /*padded=*/true, kPaths, v)) return;
     set_model(usage_, v[kModel]);
     if (v[kUsage + kUsageObj].kind != Kind::kObject) return;  // an error body
     merge(usage_, &v[kUsage]);
@@ -75,7 +75,7 @@ class MessagesUsage final : public AnswerExtractor {
     bool delta = !start && ev.data.find("\"message_delta\"") != std::string_view::npos;
     if (!start && !delta) return false;
     std::array<Value, kPaths.size()> v;
-    json::probe(ev.data, /*padded=*/false, kPaths, v);
+    if (!json::probe(ev.data, /*padded=*/false, kPaths, v)) return false;
     const std::string& type = v[kType].text;
     if (type == "message_start") {
       set_model(usage_, v[kMessageModel]);

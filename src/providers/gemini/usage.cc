@@ -51,7 +51,7 @@ class GenerateUsage final : public AnswerExtractor {
   // Returns true if doc had a usageMetadata object.
   bool read(std::string_view doc, bool padded) {
     std::array<Value, kPaths> v;
-    json::probe(doc, padded, kPathNames, v);
+    if (!json::probe(doc, padded, kPathNames, v)) return false;
     if (v[kModelVersion].kind == Kind::kString && !v[kModelVersion].text.empty()) {
       usage_.model = v[kModelVersion].text;
     }

@@ -86,7 +86,7 @@ class ChatUsage final : public AnswerExtractor {
   // Reads usage out of one JSON document (a body or a chunk); true if it had a usage object.
   bool read(std::string_view doc, bool padded, bool* usage_only) {
     std::array<Value, kChatPaths.size()> v;
-    json::probe(doc, padded, kChatPaths, v);
+    if (!json::probe(doc, padded, kChatPaths, v)) return false;
     set_model(usage_, v[kModel]);
     const Value* group = nullptr;
     if (v[kUsage + kUsageObj].kind == Kind::kObject) {
@@ -118,8 +118,7 @@ class ChatUsage final : public AnswerExtractor {
         ++model_probes_;
         static constexpr std::array<std::string_view, 1> kModelOnly = {"model"};
         std::array<Value, 1> m;
-        json::probe(ev.data, false, kModelOnly, m);
-        set_model(usage_, m[0]);
+        if (json::probe(ev.data, false, kModelOnly, m)) set_model(usage_, m[0]);
       }
       return false;
     }
@@ -177,7 +176,7 @@ class ResponsesUsage final : public AnswerExtractor {
  private:
   void on_json_body(std::string& body) override {
     std::array<Value, kRespPaths.size()> v;
-    json::probe(body, /*padded=*/true, kRespPaths, v);
+    if (!json::probe(body, /*padded=*/true, kRespPaths, v)) return;
     set_model(usage_, v[kRModel]);
     if (v[kRUsage + kRUsageObj].kind != Kind::kObject) return;
     set_responses_usage(usage_, &v[kRUsage]);
@@ -194,7 +193,7 @@ class ResponsesUsage final : public AnswerExtractor {
     bool created = usage_.model.empty() && has_marker(ev.data, "\"response.created\"");
     if (!terminal && !created) return false;
     std::array<Value, kRespPaths.size()> v;
-    json::probe(ev.data, /*padded=*/false, kRespPaths, v);
+    if (!json::probe(ev.data, /*padded=*/false, kRespPaths, v)) return false;
     const std::string& type = v[kRType].text;
     set_model(usage_, v[kRRespModel]);
     if (type != "response.completed" && type != "response.incomplete" &&

@@ -149,6 +149,24 @@ TEST(SseParser, CommentsAndUnknownFieldsAreIgnored) {
   EXPECT_EQ(ev[0].raw, ": keep-alive\n\n:x\nfoo: bar\ndata: z\nDATA: no\n\n");
 }
 
+TEST(SseParser, StopsAtEveryBlockBoundary) {
+  // A keep-alive comment block is reported as its own block, so a caller holding bytes back can
+  // let it through at once instead of waiting for the next event.
+  SseParser p;
+  std::string_view in = ": ping\r\n\r\ndata: x\n\n";
+  bool ready = true;
+  size_t n = p.feed(in, &ready);
+  EXPECT_EQ(in.substr(0, n), ": ping\r\n\r\n");
+  EXPECT_FALSE(ready);
+  EXPECT_TRUE(p.at_block_boundary());
+  in.remove_prefix(n);
+  n = p.feed(in, &ready);
+  EXPECT_EQ(n, in.size());
+  EXPECT_TRUE(ready);
+  EXPECT_TRUE(p.at_block_boundary());
+  EXPECT_FALSE(p.feed("data: y\n", &ready) && p.at_block_boundary());
+}
+
 TEST(SseParser, UnterminatedEventAtEndIsNotDispatched) {
   SseParser p;
   std::string tail;
