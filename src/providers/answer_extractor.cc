@@ -17,6 +17,10 @@ bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; 
 
 }  // namespace
 
+bool contains(std::string_view haystack, std::string_view needle) {
+  return memmem(haystack.data(), haystack.size(), needle.data(), needle.size()) != nullptr;
+}
+
 bool has_key(std::string_view json, std::string_view quoted_key, char value_start) {
   size_t from = 0;
   while (from < json.size()) {
@@ -43,12 +47,12 @@ void AnswerExtractor::feed(std::string_view piece, std::string& forward) {
   if (framing_ == Framing::kUnknown) {
     size_t i = 0;
     while (i < piece.size() && is_blank(piece[i])) ++i;
-    if (i == piece.size()) {
-      forward.append(piece);
-      if (lead_.size() + piece.size() <= kMaxLead) lead_.append(piece);
-      return;
-    }
+    // Blank bytes before the first meaningful one go out at once, whatever the split.
+    forward.append(piece.substr(0, i));
+    if (lead_.size() + i <= kMaxLead) lead_.append(piece.substr(0, i));
+    if (i == piece.size()) return;
     start(piece[i] == '{' ? Framing::kJson : piece[i] == '[' ? Framing::kJsonArray : Framing::kSse);
+    piece.remove_prefix(i);
   }
   switch (framing_) {
     case Framing::kJson:

@@ -79,6 +79,9 @@ class AnswerExtractor : public UsageExtractor {
   LfFate lf_fate_ = LfFate::kNone;
 };
 
+// Substring search (glibc memmem: vectorised, unlike std::string_view::find's first-byte loop).
+bool contains(std::string_view haystack, std::string_view needle);
+
 // Marker scan: does `json` contain `quoted_key` used as a key (followed by ':'), whose value starts
 // with `value_start` (0: any value)? Cheap enough to run on every SSE chunk; the JSON is parsed
 // only when it says yes.

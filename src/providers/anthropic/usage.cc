@@ -71,8 +71,8 @@ class MessagesUsage final : public AnswerExtractor {
   bool on_sse_event(const http::SseEvent& ev) override {
     if (ev.truncated) return false;
     // Only two event types carry usage; the rest (content deltas, pings) are never parsed.
-    bool start = ev.data.find("\"message_start\"") != std::string_view::npos;
-    bool delta = !start && ev.data.find("\"message_delta\"") != std::string_view::npos;
+    bool start = contains(ev.data, "\"message_start\"");
+    bool delta = !start && contains(ev.data, "\"message_delta\"");
     if (!start && !delta) return false;
     std::array<Value, kPaths.size()> v;
     if (!json::probe(ev.data, /*padded=*/false, kPaths, v)) return false;

@@ -208,7 +208,7 @@ class ResponsesUsage final : public AnswerExtractor {
   }
 
   static bool has_marker(std::string_view data, std::string_view marker) {
-    return data.find(marker) != std::string_view::npos;
+    return contains(data, marker);
   }
 };
 
