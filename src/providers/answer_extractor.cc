@@ -18,6 +18,7 @@ bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; 
 }  // namespace
 
 bool contains(std::string_view haystack, std::string_view needle) {
+  if (needle.size() > haystack.size()) return false;  // also keeps a null data() from memmem
   return memmem(haystack.data(), haystack.size(), needle.data(), needle.size()) != nullptr;
 }
 
