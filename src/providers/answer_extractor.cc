@@ -80,7 +80,8 @@ void AnswerExtractor::feed(std::string_view piece, std::string& forward) {
 void AnswerExtractor::start(Framing f) {
   framing_ = f;
   if (f == Framing::kSse) {
-    sse_ = std::make_unique<http::SseParser>();
+    // An event larger than the JSON cap is framed but not read (its usage would not be either).
+    sse_ = std::make_unique<http::SseParser>(max_json_body_);
     // Replay the blank lead (already forwarded) so the parser sees the stream the client sees.
     // Blank lines carry no data, so this dispatches nothing.
     std::string_view lead = lead_;

@@ -87,17 +87,17 @@ bool contains(std::string_view haystack, std::string_view needle);
 // only when it says yes.
 bool has_key(std::string_view json, std::string_view quoted_key, char value_start = 0);
 
-// The family extractors (providers/<family>/usage.cc). Each returns nullptr for an endpoint that
-// reports no usage.
+// The family extractors (providers/<family>/usage.cc); usage.cc picks one by endpoint.
 namespace openai {
-std::unique_ptr<UsageExtractor> make_extractor(std::string_view endpoint, bool hide,
-                                               size_t max_json_body);
+std::unique_ptr<UsageExtractor> make_chat_extractor(bool hide, size_t max_json_body);
+std::unique_ptr<UsageExtractor> make_responses_extractor(size_t max_json_body);
 }  // namespace openai
 namespace anthropic {
-std::unique_ptr<UsageExtractor> make_extractor(std::string_view endpoint, size_t max_json_body);
+std::unique_ptr<UsageExtractor> make_messages_extractor(size_t max_json_body);
 }  // namespace anthropic
 namespace gemini {
-std::unique_ptr<UsageExtractor> make_extractor(std::string_view endpoint, size_t max_json_body);
+std::unique_ptr<UsageExtractor> make_generate_extractor(size_t max_json_body);
+// Model and stream from a generateContent path.
 RequestFacts inspect(std::string_view endpoint);
 }  // namespace gemini
 

@@ -15,7 +15,7 @@ std::string_view trim_slash(std::string_view endpoint) {
   return endpoint;
 }
 
-// OpenAI, Anthropic and Cohere requests name the model and ask for a stream in the body.
+// OpenAI, Anthropic and Cohere style requests name the model and ask for a stream in the body.
 RequestFacts inspect_body(std::string_view body) {
   RequestFacts f;
   bool ok = json::for_each_top_member(body, [&](const json::Member& m) {
@@ -35,44 +35,52 @@ RequestFacts inspect_body(std::string_view body) {
   return f;
 }
 
+// The wire format an answer has follows from the endpoint, whatever the provider's own protocol:
+// Anthropic and Gemini also serve OpenAI-style /chat/completions, and xAI serves /v1/messages.
+enum class Shape { kNone, kChat, kResponses, kMessages, kGenerate };
+
+Shape shape_of(std::string_view endpoint) {
+  if (ends_with(endpoint, ":generateContent") || ends_with(endpoint, ":streamGenerateContent")) {
+    return Shape::kGenerate;
+  }
+  if (ends_with(endpoint, "/messages")) return Shape::kMessages;  // not .../count_tokens
+  // "/chat/completions", legacy "/completions", "/embeddings", under any prefix (Azure, /v1, ...).
+  if (ends_with(endpoint, "/completions") || ends_with(endpoint, "/embeddings")) {
+    return Shape::kChat;
+  }
+  if (ends_with(endpoint, "/responses")) return Shape::kResponses;  // not /responses/{id}
+  return Shape::kNone;  // model lists, token counting, files, batches...
+}
+
 }  // namespace
 
 RequestFacts inspect_request(Protocol protocol, std::string_view endpoint, std::string_view query,
                              std::string_view body) {
   (void)query;
-  switch (protocol) {
-    case Protocol::kOpenAI:
-    case Protocol::kAnthropic:
-    case Protocol::kCohere:
-      return inspect_body(body);
-    case Protocol::kGemini:
-      return gemini::inspect(trim_slash(endpoint));
-    case Protocol::kHttp:
-      break;
-  }
-  return {};
+  if (protocol == Protocol::kHttp) return {};
+  endpoint = trim_slash(endpoint);
+  if (shape_of(endpoint) == Shape::kGenerate) return gemini::inspect(endpoint);
+  return inspect_body(body);
 }
 
 bool takes_include_usage(Protocol protocol, std::string_view endpoint) {
-  endpoint = trim_slash(endpoint);
-  // "/chat/completions" and the legacy "/completions", under any prefix (Azure, /v1, ...).
-  return protocol == Protocol::kOpenAI && ends_with(endpoint, "/completions");
+  return protocol == Protocol::kOpenAI && ends_with(trim_slash(endpoint), "/completions");
 }
 
 std::unique_ptr<UsageExtractor> make_usage_extractor(Protocol protocol, std::string_view endpoint,
                                                      bool streaming, bool hide_injected_usage_chunk,
                                                      size_t max_json_body) {
-  endpoint = trim_slash(endpoint);
-  switch (protocol) {
-    case Protocol::kOpenAI:
-      return openai::make_extractor(endpoint, streaming && hide_injected_usage_chunk,
-                                    max_json_body);
-    case Protocol::kAnthropic:
-      return anthropic::make_extractor(endpoint, max_json_body);
-    case Protocol::kGemini:
-      return gemini::make_extractor(endpoint, max_json_body);
-    case Protocol::kCohere:  // Cohere's meta.billed_units is not read yet
-    case Protocol::kHttp:
+  if (protocol == Protocol::kHttp) return nullptr;  // a plain origin: nothing is parsed
+  switch (shape_of(trim_slash(endpoint))) {
+    case Shape::kChat:
+      return openai::make_chat_extractor(streaming && hide_injected_usage_chunk, max_json_body);
+    case Shape::kResponses:
+      return openai::make_responses_extractor(max_json_body);
+    case Shape::kMessages:
+      return anthropic::make_messages_extractor(max_json_body);
+    case Shape::kGenerate:
+      return gemini::make_generate_extractor(max_json_body);
+    case Shape::kNone:
       break;
   }
   return nullptr;

@@ -57,14 +57,16 @@ struct RequestFacts {
 
 // endpoint: the provider-native path without the query, e.g. "/chat/completions", "/v1/messages",
 // "/v1beta/models/gemini-2.5-flash:streamGenerateContent". query: the query string without '?'
-// (not needed by any family today; Gemini's alt=sse changes the framing, not the facts).
-// OpenAI, Anthropic and Cohere read `model` and `"stream": true` from the body; Gemini reads both
-// from the path. A malformed body gives empty facts.
+// (not needed today: Gemini's alt=sse changes the framing, not the facts).
+// Gemini's generateContent paths give model and stream from the path; every other endpoint reads
+// `model` and `"stream": true` from the body (top-level members only). A malformed body gives empty
+// facts; kHttp always does.
 RequestFacts inspect_request(Protocol protocol, std::string_view endpoint, std::string_view query,
                              std::string_view body);
 
 // True for the OpenAI endpoints whose streams report usage only when asked through
-// stream_options.include_usage (chat completions and legacy completions).
+// stream_options.include_usage (chat completions and legacy completions). Whether a given
+// OpenAI-compatible upstream accepts stream_options is the caller's call (see docs).
 bool takes_include_usage(Protocol protocol, std::string_view endpoint);
 
 // For an OpenAI streaming request body ("stream": true) whose stream_options.include_usage is not
@@ -97,11 +99,16 @@ class UsageExtractor {
 inline constexpr size_t kMaxJsonBody = 4u << 20;
 
 // The extractor for an answer to `endpoint` (as in inspect_request), or nullptr when there is
-// nothing to extract: kHttp, kCohere, or an endpoint that reports no usage (model lists, token
-// counting, file uploads...). `streaming` is what the request asked; the body's first byte decides
-// how it is framed ('{' JSON, '[' Gemini's streamed array, anything else SSE), so a JSON error
-// answer to a streaming request is read correctly. hide_injected_usage_chunk: the request went
-// through inject_include_usage(); only honoured for OpenAI streams.
+// nothing to extract: kHttp, or an endpoint that reports no usage (model lists, token counting,
+// files, Cohere's native /chat...). The endpoint picks the wire format, whatever the provider's
+// protocol, because providers serve each other's: ".../chat/completions", "/completions",
+// "/embeddings" are OpenAI chat-shaped (Gemini and Anthropic have such endpoints too),
+// ".../responses" OpenAI Responses, ".../messages" Anthropic Messages (xAI serves it too),
+// ":generateContent" / ":streamGenerateContent" Gemini.
+// `streaming` is what the request asked; the body's first non-blank byte decides the framing ('{'
+// JSON, '[' Gemini's streamed array, anything else SSE), so a JSON error answer to a streaming
+// request is read right. hide_injected_usage_chunk: the request went through
+// inject_include_usage(); honoured for chat-shaped streams only.
 std::unique_ptr<UsageExtractor> make_usage_extractor(Protocol protocol, std::string_view endpoint,
                                                      bool streaming, bool hide_injected_usage_chunk,
                                                      size_t max_json_body = kMaxJsonBody);

@@ -90,16 +90,10 @@ class MessagesUsage final : public AnswerExtractor {
   }
 };
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 }  // namespace
 
-std::unique_ptr<UsageExtractor> make_extractor(std::string_view endpoint, size_t max_json_body) {
-  // /v1/messages only: count_tokens answers are not billed, batches report usage elsewhere.
-  if (ends_with(endpoint, "/messages")) return std::make_unique<MessagesUsage>(max_json_body);
-  return nullptr;
+std::unique_ptr<UsageExtractor> make_messages_extractor(size_t max_json_body) {
+  return std::make_unique<MessagesUsage>(max_json_body);
 }
 
 }  // namespace parapet::providers::anthropic

@@ -39,10 +39,6 @@ constexpr std::array<std::string_view, kPaths> kPathNames = {
 
 constexpr std::string_view kMarker = "\"usageMetadata\"";
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 class GenerateUsage final : public AnswerExtractor {
  public:
   explicit GenerateUsage(size_t max_json_body) : AnswerExtractor(false, max_json_body) {}
@@ -96,11 +92,8 @@ class GenerateUsage final : public AnswerExtractor {
 
 }  // namespace
 
-std::unique_ptr<UsageExtractor> make_extractor(std::string_view endpoint, size_t max_json_body) {
-  if (ends_with(endpoint, ":generateContent") || ends_with(endpoint, ":streamGenerateContent")) {
-    return std::make_unique<GenerateUsage>(max_json_body);
-  }
-  return nullptr;  // countTokens, embedContent, model lists, files...
+std::unique_ptr<UsageExtractor> make_generate_extractor(size_t max_json_body) {
+  return std::make_unique<GenerateUsage>(max_json_body);
 }
 
 // "/v1beta/models/gemini-2.5-flash:streamGenerateContent": the model is the last path segment

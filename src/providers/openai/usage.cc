@@ -15,10 +15,6 @@ namespace {
 using json::Kind;
 using json::Value;
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // Reasoning tokens belong in output. OpenAI counts them inside completion_tokens; xAI (and Gemini's
 // OpenAI layer) report them beside it, which shows as total = prompt + completion + reasoning.
 int64_t output_with_reasoning(const Value& total, int64_t prompt, int64_t completion,
@@ -110,11 +106,11 @@ class ChatUsage final : public AnswerExtractor {
   }
 
   bool on_sse_event(const http::SseEvent& ev) override {
-    if (ev.truncated || ev.data.empty() || ev.data[0] != '{') return false;  // [DONE], junk
+    if (ev.truncated || ev.data == "[DONE]") return false;
     if (!has_key(ev.data, "\"usage\"", '{')) {
       // No usage here; learn the model from the first chunks so a stream cut before its usage
       // chunk still says which model answered (Azure's first chunk has an empty one).
-      if (usage_.model.empty() && model_probes_ < 3) {
+      if (usage_.model.empty() && model_probes_ < 3 && contains(ev.data, "\"model\"")) {
         ++model_probes_;
         static constexpr std::array<std::string_view, 1> kModelOnly = {"model"};
         std::array<Value, 1> m;
@@ -214,13 +210,12 @@ class ResponsesUsage final : public AnswerExtractor {
 
 }  // namespace
 
-std::unique_ptr<UsageExtractor> make_extractor(std::string_view endpoint, bool hide,
-                                               size_t max_json_body) {
-  if (ends_with(endpoint, "/completions") || ends_with(endpoint, "/embeddings")) {
-    return std::make_unique<ChatUsage>(hide, max_json_body);
-  }
-  if (ends_with(endpoint, "/responses")) return std::make_unique<ResponsesUsage>(max_json_body);
-  return nullptr;
+std::unique_ptr<UsageExtractor> make_chat_extractor(bool hide, size_t max_json_body) {
+  return std::make_unique<ChatUsage>(hide, max_json_body);
+}
+
+std::unique_ptr<UsageExtractor> make_responses_extractor(size_t max_json_body) {
+  return std::make_unique<ResponsesUsage>(max_json_body);
 }
 
 }  // namespace parapet::providers::openai

@@ -311,10 +311,33 @@ TEST(OpenAIUsage, EndpointsWithoutUsageGetNoExtractor) {
   EXPECT_EQ(make_usage_extractor(Protocol::kOpenAI, "/files", false, false), nullptr);
   EXPECT_EQ(make_usage_extractor(Protocol::kHttp, "/chat/completions", true, false), nullptr);
   EXPECT_EQ(make_usage_extractor(Protocol::kCohere, "/chat", true, false), nullptr);
+  EXPECT_EQ(make_usage_extractor(Protocol::kAnthropic, "/v1/messages/count_tokens", false, false),
+            nullptr);
   EXPECT_NE(make_usage_extractor(Protocol::kOpenAI, "/res/dep/chat/completions", true, true),
             nullptr);  // Azure
   EXPECT_NE(make_usage_extractor(Protocol::kOpenAI, "/v1/embeddings", false, false), nullptr);
   EXPECT_NE(make_usage_extractor(Protocol::kOpenAI, "/completions/", false, false), nullptr);
+}
+
+// Providers serve each other's formats: the endpoint decides which extractor reads the answer.
+TEST(OpenAIUsage, EndpointPicksTheFormatAcrossProviders) {
+  // Gemini's and Anthropic's OpenAI-compatible chat endpoints.
+  std::string chat_body = fixture("openai/chat_stream_include_usage.sse");
+  for (auto [protocol, endpoint] :
+       {std::pair{Protocol::kGemini, "/v1beta/openai/chat/completions"},
+        std::pair{Protocol::kAnthropic, "/v1/chat/completions"},
+        std::pair{Protocol::kCohere, "/compatibility/v1/chat/completions"}}) {
+    auto o = run_pieces({protocol, endpoint, true}, {chat_body});
+    EXPECT_EQ(o.usage.output, 300) << endpoint;
+  }
+  // xAI's Anthropic-compatible endpoint behind an OpenAI-protocol provider.
+  auto o = run_pieces({Protocol::kOpenAI, "/v1/messages", true},
+                      {fixture("anthropic/messages_stream_cache_read.sse")});
+  EXPECT_EQ(o.usage.cached_read, 40000);
+  EXPECT_EQ(inspect_request(Protocol::kGemini, "/v1beta/openai/chat/completions", "",
+                            R"({"model":"gemini-2.5-flash","stream":true})")
+                .model,
+            "gemini-2.5-flash");
 }
 
 // ---- request side ----------------------------------------------------------------------------
