@@ -131,6 +131,21 @@ void BM_GeminiSseStreamPerEvent(benchmark::State& state) {
 }
 BENCHMARK(BM_GeminiSseStreamPerEvent);
 
+void BM_GeminiArrayStream16k(benchmark::State& state) {
+  // The default (no alt=sse) framing: the same chunks as elements of one streamed JSON array.
+  static const std::string body = [] {
+    std::string sse = gemini_stream(), out = "[";
+    for (std::string_view e : events(sse, "\r\n\r\n")) {
+      if (out.size() > 1) out += "\n,\r\n";
+      out += e.substr(6, e.size() - 10);  // strip "data: " and the CRLF CRLF
+    }
+    return out + "\n]";
+  }();
+  run(state, Protocol::kGemini, "/v1beta/models/gemini-2.5-flash:streamGenerateContent", false,
+      body, reads(body, 16384));
+}
+BENCHMARK(BM_GeminiArrayStream16k);
+
 void BM_JsonAnswer(benchmark::State& state) {
   const std::string body = json_answer(state.range(0));
   std::string forward;

@@ -69,7 +69,7 @@ void AnswerExtractor::feed(std::string_view piece, std::string& forward) {
         feed_sse_hiding(piece, forward);
       } else {
         forward.append(piece);
-        feed_sse(piece, forward);
+        feed_sse(piece);
       }
       break;
     case Framing::kUnknown:
@@ -117,17 +117,27 @@ void AnswerExtractor::feed_array(std::string_view piece) {
     element_.append(p + from, end - from);
   };
   for (size_t i = 0; i < n; ++i) {
-    char c = p[i];
     if (in_string_) {
       if (escaped_) {
         escaped_ = false;
-      } else if (c == '\\') {
+        continue;
+      }
+      // Jump to the string's next quote or backslash: text is most of the bytes.
+      const char* q = static_cast<const char*>(std::memchr(p + i, '"', n - i));
+      const char* stop = q ? q : p + n;
+      const char* b = static_cast<const char*>(std::memchr(p + i, '\\', stop - (p + i)));
+      if (b) {
         escaped_ = true;
-      } else if (c == '"') {
+        i = b - p;
+      } else if (q) {
         in_string_ = false;
+        i = q - p;
+      } else {
+        i = n;
       }
       continue;
     }
+    char c = p[i];
     if (c == '"') {
       in_string_ = true;
     } else if (c == '{' || c == '[') {
@@ -150,7 +160,7 @@ void AnswerExtractor::feed_array(std::string_view piece) {
   if (in_element_) keep(n);
 }
 
-void AnswerExtractor::feed_sse(std::string_view piece, std::string& forward) {
+void AnswerExtractor::feed_sse(std::string_view piece) {
   while (!piece.empty()) {
     bool ready = false;
     piece.remove_prefix(sse_->feed(piece, &ready));

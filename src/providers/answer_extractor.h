@@ -50,7 +50,7 @@ class AnswerExtractor : public UsageExtractor {
   void start(Framing f);
   void feed_json(std::string_view piece);
   void feed_array(std::string_view piece);
-  void feed_sse(std::string_view piece, std::string& forward);
+  void feed_sse(std::string_view piece);
   void feed_sse_hiding(std::string_view piece, std::string& forward);
 
   const bool hide_;
