@@ -117,6 +117,33 @@ TEST(AnthropicUsage, ErrorBodiesAndMalformedEvents) {
   EXPECT_TRUE(UsageEq(o.usage, {.output = 7, .source = kProvider}));
 }
 
+TEST(AnthropicUsage, AllZeroUsageIsStillReportedByTheProvider) {
+  std::string body =
+      R"({"id":"msg_1","type":"message","role":"assistant","model":"claude-haiku-4-5","content":[],)"
+      R"("stop_reason":"end_turn","usage":{"input_tokens":0,"cache_creation_input_tokens":0,)"
+      R"("cache_read_input_tokens":0,"output_tokens":0}})";
+  EXPECT_TRUE(UsageEq(run_all_ways(messages(false), body).usage,
+                      {.source = kProvider, .model = "claude-haiku-4-5"}));
+}
+
+TEST(AnthropicUsage, OversizedBodyIsForwardedButNotRead) {
+  std::string body = fixture("anthropic/messages_nonstream.json");
+  Call small = messages(false);
+  small.max_json_body = body.size() / 2;
+  auto o = run_all_ways(small, body);
+  EXPECT_EQ(o.forwarded, body);
+  EXPECT_TRUE(UsageEq(o.usage, {}));
+  // On a stream the cap applies per event: the oversized message_start is not read (so no
+  // model), but this API version repeats every count on message_delta.
+  std::string sse = fixture("anthropic/messages_stream_cache_write.sse");
+  Call tiny = messages(true);
+  tiny.max_json_body = 200;
+  auto s = run_all_ways(tiny, sse);
+  EXPECT_EQ(s.forwarded, sse);
+  EXPECT_TRUE(
+      UsageEq(s.usage, {.input = 21, .output = 393, .cache_write = 188086, .source = kProvider}));
+}
+
 TEST(AnthropicUsage, OnlyMessagesEndpointHasUsage) {
   EXPECT_EQ(make_usage_extractor(Protocol::kAnthropic, "/v1/messages/count_tokens", false, false),
             nullptr);

@@ -101,6 +101,14 @@ TEST(GeminiUsage, OversizedArrayElementIsSkipped) {
   EXPECT_EQ(o.usage.output, 97 + 2042);  // the last element was too big: the one before counts
 }
 
+// Gemini leaves zero counts out: an empty usageMetadata is a report of zeros.
+TEST(GeminiUsage, AllZeroUsageIsStillReportedByTheProvider) {
+  std::string body = R"({"candidates":[],"promptFeedback":{"blockReason":"OTHER"},)"
+                     R"("usageMetadata":{},"modelVersion":"gemini-2.5-flash"})";
+  EXPECT_TRUE(UsageEq(run_all_ways(generate(), body).usage,
+                      {.source = kProvider, .model = "gemini-2.5-flash"}));
+}
+
 TEST(GeminiUsage, RequestFactsFromThePath) {
   auto f = inspect_request(
       Protocol::kGemini, "/v1beta/models/gemini-2.5-flash:streamGenerateContent", "alt=sse", "{}");
