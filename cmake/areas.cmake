@@ -22,8 +22,9 @@ add_custom_command(
   COMMENT "Embedding data/prices.toml"
   VERBATIM)
 target_sources(parapet_cost PRIVATE ${_prices_cc})
-parapet_area(providers parapet_core parapet_common)
 parapet_area(http parapet_common)
+parapet_area(providers parapet_core parapet_http parapet_common)
+target_link_libraries(parapet_providers PRIVATE simdjson::simdjson)
 parapet_area(route parapet_providers parapet_common)
 parapet_area(config parapet_route parapet_providers parapet_common)
 parapet_area(observe parapet_core parapet_common)
