@@ -16,6 +16,7 @@
 
 #include "common/error.h"
 #include "common/url.h"
+#include "cost/price_table.h"
 #include "providers/provider.h"
 
 namespace parapet::config {
@@ -63,10 +64,17 @@ struct Upstream {
   bool base_is_template = false;
 };
 
+struct CostOptions {
+  std::string price_file;  // operator overrides merged over the built-in table ("" = none)
+};
+
 struct Snapshot {
   ServerOptions server;
   Limits limits;
   UpstreamOptions upstream;
+  CostOptions cost;
+  // The built-in price table with price_file merged on top; reloads with the config.
+  std::shared_ptr<const cost::PriceTable> prices;
   std::vector<std::string> gateways;                    // names accepted as /{gateway}/
   std::unordered_map<std::string, Upstream> upstreams;  // every built-in provider + custom ones
   std::string config_path;                              // "" when running on defaults

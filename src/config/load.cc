@@ -97,8 +97,13 @@ Result<bool> set_upstream(Snapshot& s, const std::string& name, std::string_view
 }
 
 Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
-  PARAPET_TRY(only_keys(root, "root",
-                        {"server", "limits", "upstream", "gateways", "providers", "upstreams"}));
+  PARAPET_TRY(
+      only_keys(root, "root",
+                {"server", "limits", "upstream", "gateways", "providers", "upstreams", "cost"}));
+  if (auto* t = root["cost"].as_table()) {
+    PARAPET_TRY(only_keys(*t, "cost", {"price_file"}));
+    PARAPET_TRY(read_str(*t, "cost", "price_file", s.cost.price_file));
+  }
   if (auto* t = root["server"].as_table()) {
     PARAPET_TRY(
         only_keys(*t, "server", {"listen", "admin", "data_dir", "workers", "drain_timeout_ms"}));
@@ -169,8 +174,8 @@ Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
     for (auto&& [k, v] : *t) {
       std::string name(k.str());
       if (providers::find_builtin(name)) {
-        return config_error("[upstreams." + name + "] shadows a built-in provider; use [providers." +
-                            name + "] base_url");
+        return config_error("[upstreams." + name +
+                            "] shadows a built-in provider; use [providers." + name + "] base_url");
       }
       // Shorthand: `name = "http://host:port"` is a plain HTTP origin.
       if (auto* url = v.as_string()) {
@@ -218,6 +223,17 @@ Result<std::shared_ptr<const Snapshot>> build(const toml::table* root, const Fla
   if (!flags.listen.empty()) s->server.listen = flags.listen;
   if (!flags.admin.empty()) s->server.admin = flags.admin;
   if (!flags.data_dir.empty()) s->server.data_dir = flags.data_dir;
+  auto prices = std::make_shared<cost::PriceTable>(cost::PriceTable::builtin());
+  if (!s->cost.price_file.empty()) {
+    std::ifstream in(s->cost.price_file, std::ios::binary);
+    if (!in) return config_error("cannot read [cost] price_file '" + s->cost.price_file + "'");
+    std::stringstream text;
+    text << in.rdbuf();
+    auto overrides = cost::PriceTable::parse(text.str(), s->cost.price_file);
+    if (!overrides) return overrides.error();
+    prices->merge_overrides(*overrides);
+  }
+  s->prices = std::move(prices);
   for (const auto& kv : flags.upstreams) {
     size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {

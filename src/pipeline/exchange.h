@@ -18,6 +18,7 @@
 #include "http/response_parser.h"
 #include "observe/log_id.h"
 #include "observe/record.h"
+#include "providers/provider.h"
 #include "upstream/connection.h"
 #include "upstream/pool.h"
 
@@ -50,6 +51,7 @@ struct Scratch {
   std::string head;      // upstream request head / client answer head
   std::string body_out;  // decoded answer bytes waiting to be sent
   std::string frame;     // chunk-size line
+  std::string forward;   // body bytes after the usage extractor, to send
   Buffer upstream_in{16384};
   http::ResponseParser response;
 };
@@ -70,7 +72,12 @@ struct Exchange {
   bool client_gone = false;  // set by the disconnect watcher
   bool close_after = false;  // the client connection must close after this exchange
   Clock::time_point started{}, first_byte{};
-  Clock::duration upstream_time{};
+  // Filled by the route phase and read by the ones after it.
+  providers::Protocol protocol = providers::Protocol::kHttp;
+  std::string_view endpoint;      // native path without the query
+  bool stream_requested = false;  // the request asked for a streamed answer
+  bool hide_usage_chunk = false;  // include_usage was injected: hide its chunk from the client
+  Clock::time_point upstream_sent{}, upstream_head{};
   observe::RequestRecord record;
 };
 

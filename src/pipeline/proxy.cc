@@ -3,8 +3,11 @@
 #include <array>
 #include <charconv>
 
+#include "cost/cost.h"
 #include "http/headers.h"
+#include "observe/metadata.h"
 #include "pipeline/exchange.h"
+#include "providers/usage.h"
 #include "route/router.h"
 
 namespace parapet::pipeline {
@@ -36,11 +39,14 @@ void build_upstream_head(const Exchange& x, const route::Target& t, std::string&
   out += t.url->authority();
   out += "\r\n";
   std::string_view connection = req.headers.get("connection");
+  // Usage is read from the answer as it passes, so AI providers are asked for it uncompressed.
+  bool parses_answer = x.protocol != providers::Protocol::kHttp;
   bool had_xff = false;
   for (const auto& h : req.headers) {
     if (http::is_hop_by_hop(h.name) || iequals(h.name, "host") ||
         iequals(h.name, "content-length") || iequals(h.name, "expect") ||
         has_prefix_ci(h.name, "x-parapet-") || iequals(h.name, "x-forwarded-for") ||
+        (parses_answer && iequals(h.name, "accept-encoding")) ||
         (!connection.empty() && http::list_has_token(connection, h.name))) {
       continue;
     }
@@ -59,12 +65,28 @@ void build_upstream_head(const Exchange& x, const route::Target& t, std::string&
   (void)had_xff;
   out += x.client_ip;
   out += "\r\n";
+  if (parses_answer) out += "accept-encoding: identity\r\n";
   if (!x.body.empty() || method_has_body(req.method)) {
     out += "content-length: ";
     out += std::to_string(x.body.size());
     out += "\r\n";
   }
   out += "\r\n";
+}
+
+double ms_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+// server-timing: how long the gateway took before sending upstream, and how long the upstream took
+// to start answering — the split a client needs to know whom to blame for latency.
+void append_server_timing(const Exchange& x, std::string& out) {
+  if (x.upstream_sent == Clock::time_point{}) return;
+  char buf[96];
+  int n = std::snprintf(buf, sizeof buf, "server-timing: gateway;dur=%.3f, upstream;dur=%.3f\r\n",
+                        ms_between(x.started, x.upstream_sent),
+                        ms_between(x.upstream_sent, x.upstream_head));
+  if (n > 0) out.append(buf, std::min<size_t>(n, sizeof buf - 1));
 }
 
 // The answer head as the client sees it. Framing is ours: the upstream's length is kept when it
@@ -105,6 +127,7 @@ void build_client_head(Exchange& x, const http::ResponseHead& h, bool head_reque
   out += "x-parapet-log-id: ";
   out += x.record.id;
   out += "\r\n";
+  append_server_timing(x, out);
   if (x.draining || !x.req.keep_alive) x.close_after = true;
   if (x.close_after) {
     out += "connection: close\r\n";
@@ -241,11 +264,30 @@ awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
   std::string& out = x.scratch.body_out;
   bool head_request = x.req.method == "HEAD";
   bool chunk_out = false;
+  x.upstream_head = Clock::now();
   build_client_head(x, h, head_request, chunk_out, x.scratch.head);
   x.record.status = h.status;
+  x.record.stream = x.stream_requested || is_event_stream(h);
   x.first_byte = Clock::now();
 
-  bool ok = co_await write_client(x, x.scratch.head, out, chunk_out, parser.done(),
+  // Usage is read from successful answers as they pass. Hiding the injected usage chunk changes
+  // the body's length, so it is only done when the framing is ours (chunked or close-delimited).
+  std::unique_ptr<providers::UsageExtractor> usage;
+  if (h.status >= 200 && h.status < 300 && !head_request) {
+    bool hide = x.hide_usage_chunk && !(h.has_content_length && !h.chunked);
+    usage = providers::make_usage_extractor(x.protocol, x.endpoint, x.stream_requested, hide);
+  }
+  std::string& fwd = x.scratch.forward;
+  // What goes to the client of the bytes in `out`: the extractor's output when there is one.
+  auto outgoing = [&]() -> std::string_view {
+    if (!usage) return out;
+    fwd.clear();
+    usage->feed(out, fwd);
+    if (x.hide_usage_chunk) providers::strip_null_usage(fwd);
+    return fwd;
+  };
+
+  bool ok = co_await write_client(x, x.scratch.head, outgoing(), chunk_out, parser.done(),
                                   earlier(total_end, Clock::now() + uo.idle_timeout));
   out.clear();
   std::optional<Error> broken;
@@ -274,11 +316,16 @@ awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
       break;
     }
     in.consume(*fed);
-    ok = co_await write_client(x, {}, out, chunk_out, parser.done(),
+    ok = co_await write_client(x, {}, outgoing(), chunk_out, parser.done(),
                                earlier(total_end, Clock::now() + uo.idle_timeout));
     out.clear();
   }
   in.consume(in.size());
+  if (usage) {
+    usage->finish(parser.done() && !broken && !x.client_gone);
+    x.record.usage = usage->usage();
+    x.record.model_answered = x.record.usage.model;
+  }
 
   if (x.client_gone) {
     x.record.status = 499;
@@ -341,6 +388,7 @@ awaitable<void> proxy(Exchange& x, const route::Target& t) {
       }
     }
     ++x.record.attempts;
+    x.upstream_sent = Clock::now();
     x.watchdog.set(earlier(total_end, Clock::now() + uo.first_byte_timeout), kFirstByte);
     std::vector<asio::const_buffer> bufs{asio::buffer(x.scratch.head), asio::buffer(x.body)};
     auto [wec, wn] = co_await x.upstream->write(bufs);
@@ -393,6 +441,64 @@ awaitable<void> proxy(Exchange& x, const route::Target& t) {
   co_await stream_answer(x, t.upstream->protocol, total_end);
 }
 
+// Whether an OpenAI-shaped upstream may be sent stream_options.include_usage. Mistral and
+// Perplexity report usage unasked, OpenRouter always does (hiding would take away a chunk its
+// clients expect), and Azure rejects the field on api-versions before 2024-08-01-preview.
+bool may_inject_include_usage(const config::Upstream& up) {
+  std::string_view n = up.name;
+  return !(n == "mistral" || n == "perplexity-ai" || n == "openrouter" || n == "azure-openai");
+}
+
+// Reads what later phases need from the request, once: endpoint, model, streaming, metadata and
+// custom cost (refused with 400 when malformed), and asks for streamed usage where needed.
+Result<bool> plan_request(Exchange& x, const route::Target& t,
+                          std::optional<cost::CustomCost>& custom_cost) {
+  observe::RequestRecord& r = x.record;
+  std::string_view native = t.native;
+  size_t q = native.find('?');
+  x.endpoint = native.substr(0, q);
+  std::string_view query = q == std::string_view::npos ? std::string_view() : native.substr(q + 1);
+  x.protocol = t.upstream->protocol;
+  if (std::string_view m = x.req.headers.get("x-parapet-metadata"); !m.empty()) {
+    auto meta = observe::parse_metadata(m);
+    if (!meta) return meta.error();
+    r.metadata_json = std::move(*meta);
+  }
+  if (std::string_view c = x.req.headers.get("x-parapet-custom-cost"); !c.empty()) {
+    auto cc = cost::parse_custom_cost(c);
+    if (!cc)
+      return make_error(ErrorCode::kBadRequest, "x-parapet-custom-cost: " + cc.error().message);
+    custom_cost = *cc;
+  }
+  if (x.protocol == providers::Protocol::kHttp) return true;
+  providers::RequestFacts facts = providers::inspect_request(x.protocol, x.endpoint, query, x.body);
+  r.model_requested = std::move(facts.model);
+  x.stream_requested = facts.stream;
+  if (facts.stream && !facts.client_asked_usage &&
+      providers::takes_include_usage(x.protocol, x.endpoint) &&
+      may_inject_include_usage(*t.upstream)) {
+    x.hide_usage_chunk = providers::inject_include_usage(x.body);
+  }
+  return true;
+}
+
+// Cost: the client's own figure when it sent one, else table prices for the model that answered
+// (or was asked for). The table's version goes on every record so old costs stay explainable.
+void price(Exchange& x, const std::optional<cost::CustomCost>& custom_cost) {
+  observe::RequestRecord& r = x.record;
+  r.price_version = x.cfg.prices->version();
+  if (custom_cost) {
+    r.cost_micros = cost::cost_micros(r.usage, *custom_cost);
+    r.cost_custom = true;
+    return;
+  }
+  if (r.usage.source == UsageSource::kNone) return;
+  const std::string& model = r.model_answered.empty() ? r.model_requested : r.model_answered;
+  if (const cost::Price* p = x.cfg.prices->find(r.provider, model)) {
+    r.cost_micros = cost::cost_micros(r.usage, *p);
+  }
+}
+
 }  // namespace
 
 awaitable<void> run(Exchange& x) {
@@ -406,14 +512,19 @@ awaitable<void> run(Exchange& x) {
   r.bytes_in = x.body.size();
 
   route::Target target;
+  std::optional<cost::CustomCost> custom_cost;
   if (auto routed = route::resolve(x.cfg, x.req.target, target); !routed) {
     co_await send_error(x, routed.error());
+  } else if (auto plan = plan_request(x, target, custom_cost); !plan) {
+    co_await send_error(x, plan.error());
   } else {
-    r.gateway = target.gateway;
-    r.provider = target.upstream->name;
-    // The query can carry credentials (Gemini's ?key=): records keep the path only.
-    r.endpoint = target.native.substr(0, target.native.find('?'));
     co_await proxy(x, target);
+    if (x.upstream_sent != Clock::time_point{}) {
+      r.upstream_us =
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - x.upstream_sent)
+              .count();
+    }
+    price(x, custom_cost);
   }
   x.watchdog.clear();
   log(x.env, std::move(r), x.started, x.first_byte);

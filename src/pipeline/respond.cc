@@ -130,7 +130,8 @@ void log(WorkerEnv& env, observe::RequestRecord&& r, Clock::time_point started,
   using std::chrono::duration_cast;
   using std::chrono::microseconds;
   auto now = Clock::now();
-  int64_t wall_now = duration_cast<microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  int64_t wall_now =
+      duration_cast<microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   r.total_us = duration_cast<microseconds>(now - started).count();
   r.start_us = wall_now - r.total_us;
   if (first_byte != Clock::time_point{}) {

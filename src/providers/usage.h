@@ -78,6 +78,11 @@ bool takes_include_usage(Protocol protocol, std::string_view endpoint);
 // REQUIRES: the request goes to an endpoint for which takes_include_usage() is true.
 bool inject_include_usage(std::string& body);
 
+// With include_usage injected, OpenAI also adds `"usage":null` to every chunk; a client that did
+// not ask would not have seen it. Removes those members from forwarded SSE bytes in place.
+// (A member split across two reads stays: rare, and harmless to every client.)
+void strip_null_usage(std::string& forwarded);
+
 class UsageExtractor {
  public:
   virtual ~UsageExtractor() = default;

@@ -7,10 +7,9 @@
 // run on the main thread's io_context.
 #pragma once
 
+#include <boost/asio/signal_set.hpp>
 #include <memory>
 #include <vector>
-
-#include <boost/asio/signal_set.hpp>
 
 #include "common/asio.h"
 #include "config/config.h"

@@ -50,14 +50,15 @@ void Session::on_deadline(int phase) {
 // with async_wait, bench/findings.md).
 void Session::watch_client(uint64_t gen) {
   watching_ = true;
-  sock_.async_receive(asio::buffer(&peek_, 1), tcp::socket::message_peek,
-                      [this, self = shared_from_this(), gen](boost::system::error_code ec, size_t n) {
-                        watching_ = false;
-                        if (ec == asio::error::operation_aborted || gen != gen_ || !current_) return;
-                        if (!ec && n > 0) return;  // a pipelined request: the client is still there
-                        current_->client_gone = true;
-                        if (current_->upstream) current_->upstream->close();
-                      });
+  sock_.async_receive(
+      asio::buffer(&peek_, 1), tcp::socket::message_peek,
+      [this, self = shared_from_this(), gen](boost::system::error_code ec, size_t n) {
+        watching_ = false;
+        if (ec == asio::error::operation_aborted || gen != gen_ || !current_) return;
+        if (!ec && n > 0) return;  // a pipelined request: the client is still there
+        current_->client_gone = true;
+        if (current_->upstream) current_->upstream->close();
+      });
 }
 
 awaitable<void> Session::reply_and_close(const Error& e) {

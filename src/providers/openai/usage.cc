@@ -3,6 +3,7 @@
 // rules are listed in providers/usage.h.
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <optional>
 
 #include "providers/answer_extractor.h"
@@ -256,6 +257,27 @@ bool inject_include_usage(std::string& body) {
   bool empty = doc[json::skip_ws(doc, inside)] == '}';
   body.insert(inside, empty ? R"("include_usage":true)" : R"("include_usage":true,)");
   return true;
+}
+
+void strip_null_usage(std::string& forwarded) {
+  static constexpr std::string_view kMember = "\"usage\":null";
+  size_t out = 0, i = 0;
+  while (true) {
+    size_t at = forwarded.find(kMember, i);
+    if (at == std::string::npos) break;
+    size_t begin = at, end = at + kMember.size();
+    if (end < forwarded.size() && forwarded[end] == ',') {
+      ++end;  // `"usage":null,` — drop the comma after it
+    } else if (begin > 0 && forwarded[begin - 1] == ',') {
+      --begin;  // `,"usage":null}` — drop the comma before it
+    }
+    std::memmove(forwarded.data() + out, forwarded.data() + i, begin - i);
+    out += begin - i;
+    i = end;
+  }
+  if (i == 0) return;
+  std::memmove(forwarded.data() + out, forwarded.data() + i, forwarded.size() - i);
+  forwarded.resize(out + forwarded.size() - i);
 }
 
 }  // namespace parapet::providers

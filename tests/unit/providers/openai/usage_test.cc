@@ -451,3 +451,24 @@ TEST(UsageInjectIncludeUsage, OnlyChatAndLegacyCompletionsTakeIt) {
 
 }  // namespace
 }  // namespace parapet::providers
+
+namespace parapet::providers {
+namespace {
+
+TEST(StripNullUsage, RemovesOnlyTheInjectedNullMembers) {
+  std::string s =
+      "data: {\"id\":\"a\",\"choices\":[],\"usage\":null,\"obfuscation\":\"x\"}\n\n"
+      "data: {\"id\":\"b\",\"usage\":null}\n\n"
+      "data: {\"id\":\"c\",\"usage\":{\"prompt_tokens\":1}}\n\n";
+  strip_null_usage(s);
+  EXPECT_EQ(s,
+            "data: {\"id\":\"a\",\"choices\":[],\"obfuscation\":\"x\"}\n\n"
+            "data: {\"id\":\"b\"}\n\n"
+            "data: {\"id\":\"c\",\"usage\":{\"prompt_tokens\":1}}\n\n");
+  std::string none = "data: {}\n\n";
+  strip_null_usage(none);
+  EXPECT_EQ(none, "data: {}\n\n");
+}
+
+}  // namespace
+}  // namespace parapet::providers
