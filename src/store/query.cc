@@ -6,7 +6,7 @@
 namespace parapet::store {
 
 Result<LogPage> SqliteStore::query(const LogQuery& q) const {
-  auto where = build_where(q, /*with_cursor=*/true);
+  auto where = build_where(q, /*with_cursor=*/true, opts_.id_lag.count());
   if (!where) return where.error();
   const size_t limit = q.limit == 0 ? kDefaultLimit : std::min(q.limit, kMaxLimit);
 
@@ -33,7 +33,7 @@ Result<LogPage> SqliteStore::query(const LogQuery& q) const {
 }
 
 Result<uint64_t> SqliteStore::count(const LogQuery& q) const {
-  auto where = build_where(q, /*with_cursor=*/false);
+  auto where = build_where(q, /*with_cursor=*/false, opts_.id_lag.count());
   if (!where) return where.error();
   std::lock_guard lock(read_mu_);
   sqlite3* d = reader_.get();

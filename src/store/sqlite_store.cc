@@ -7,6 +7,7 @@
 #include "observe/scrub.h"
 #include "store/fields.h"
 #include "store/schema.h"
+#include "store/where.h"
 
 namespace parapet::store {
 
@@ -85,7 +86,7 @@ Result<bool> SqliteStore::init() {
   PARAPET_TRY(prep(insert_, insert_sql()));
   PARAPET_TRY(prep(delete_older_,
                    "DELETE FROM requests WHERE rowid IN (SELECT rowid FROM requests "
-                   "WHERE start_us < ?1 ORDER BY start_us LIMIT ?2)"));
+                   "WHERE id < ?1 ORDER BY id LIMIT ?2)"));
   PARAPET_TRY(prep(delete_oldest_,
                    "DELETE FROM requests WHERE rowid IN "
                    "(SELECT rowid FROM requests ORDER BY id LIMIT ?1)"));
@@ -208,10 +209,9 @@ uint64_t SqliteStore::used_bytes() {
   return pages > 0 ? static_cast<uint64_t>(pages * page_size_) : 0;
 }
 
-uint64_t SqliteStore::delete_chunk(sqlite3_stmt* st, std::optional<int64_t> cutoff,
-                                   uint64_t limit) {
+uint64_t SqliteStore::delete_chunk(sqlite3_stmt* st, const std::string* before_id, uint64_t limit) {
   int i = 1;
-  if (cutoff) sqlite3_bind_int64(st, i++, *cutoff);
+  if (before_id) bind_text(st, i++, *before_id);
   sqlite3_bind_int64(st, i, static_cast<sqlite3_int64>(limit));
   const int rc = sqlite3_step(st);
   sqlite3_reset(st);
@@ -237,15 +237,16 @@ SqliteStore::RetentionStep SqliteStore::enforce_retention(int64_t now, size_t mi
 
   if (r.max_age_days > 0) {
     last_age_check_us_ = now;
-    const uint64_t n =
-        delete_chunk(delete_older_.get(), now - r.max_age_days * kMicrosPerDay, budget);
+    // Age is the id's time (the request's start, to the millisecond): requests_id finds them.
+    const std::string cutoff = id_floor((now - r.max_age_days * kMicrosPerDay) / 1000);
+    const uint64_t n = delete_chunk(delete_older_.get(), &cutoff, budget);
     age_pending_ = n == chunk;  // a full chunk: there may be more, continue next step
     out.deleted += n;
     budget -= n;
   }
   if (budget > 0 && r.max_rows > 0 && rows() > r.max_rows) {
     const uint64_t n =
-        delete_chunk(delete_oldest_.get(), {}, std::min(budget, rows() - r.max_rows));
+        delete_chunk(delete_oldest_.get(), nullptr, std::min(budget, rows() - r.max_rows));
     out.deleted += n;
     budget -= n;
   }
@@ -256,7 +257,7 @@ SqliteStore::RetentionStep SqliteStore::enforce_retention(int64_t now, size_t mi
       // reused, so the file stops growing once it is at the limit.
       const uint64_t avg = std::max<uint64_t>(used / rows(), 1);
       const uint64_t want = std::clamp<uint64_t>((used - r.max_bytes + avg - 1) / avg, 1, budget);
-      out.deleted += delete_chunk(delete_oldest_.get(), {}, want);
+      out.deleted += delete_chunk(delete_oldest_.get(), nullptr, want);
     }
   }
   out.more = age_pending_ || (r.max_rows > 0 && rows() > r.max_rows) ||

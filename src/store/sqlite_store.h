@@ -58,6 +58,9 @@ struct StoreOptions {
   bool scrub_text = true;
   std::function<int64_t()> now_us;  // wall clock for age retention; default: system clock
   int busy_timeout_ms = 1000;
+  // Longest time between a request's start and its id being made (the id's ULID time): the
+  // header + body read timeouts. Time filters miss records that lagged more than this.
+  std::chrono::milliseconds id_lag{std::chrono::minutes(5)};
 };
 
 // Counters (relaxed; written by the writer thread).
@@ -109,7 +112,7 @@ class SqliteStore final : public core::RecordConsumer {
   Result<bool> init();
   bool retention_enabled() const;
   bool retention_due(int64_t now_us);
-  uint64_t delete_chunk(sqlite3_stmt* st, std::optional<int64_t> arg, uint64_t limit);
+  uint64_t delete_chunk(sqlite3_stmt* st, const std::string* before_id, uint64_t limit);
   void fail_batch(size_t n, std::string what);
   int64_t now_us() const;
 

@@ -1,5 +1,7 @@
 #include "store/where.h"
 
+#include <algorithm>
+
 #include "store/sqlite.h"
 
 namespace parapet::store {
@@ -23,7 +25,18 @@ std::string like_contains(std::string_view s) {
 
 }  // namespace
 
-Result<Where> build_where(const LogQuery& q, bool with_cursor) {
+std::string id_floor(int64_t unix_ms) {
+  static constexpr char kCrockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  auto t = static_cast<uint64_t>(std::max<int64_t>(unix_ms, 0)) & ((uint64_t{1} << 48) - 1);
+  std::string out(26, '0');
+  for (int i = 9; i >= 0; --i) {
+    out[i] = kCrockford[t & 31];
+    t >>= 5;
+  }
+  return out;
+}
+
+Result<Where> build_where(const LogQuery& q, bool with_cursor, int64_t id_lag_ms) {
   Where w;
   auto add = [&](std::string_view cond) {
     w.sql += w.sql.empty() ? " WHERE " : " AND ";
@@ -33,13 +46,16 @@ Result<Where> build_where(const LogQuery& q, bool with_cursor) {
        {&q.gateway, &q.provider, &q.model, &q.error_type, &q.key_id, &q.text, &q.cursor}) {
     if (s->size() > kMaxFilterText) return bad("filter text too long");
   }
+  // Exact on start_us; the id bounds only let SQLite seek requests_id (see where.h).
   if (q.from_us) {
-    add("start_us >= ?");
+    add("start_us >= ? AND id >= ?");
     w.args.emplace_back(*q.from_us);
+    w.args.emplace_back(id_floor(*q.from_us / 1000 - kIdLeadMs));
   }
   if (q.to_us) {
-    add("start_us < ?");
+    add("start_us < ? AND id < ?");
     w.args.emplace_back(*q.to_us);
+    w.args.emplace_back(id_floor(*q.to_us / 1000 + 1 + id_lag_ms));
   }
   if (!q.gateway.empty()) {
     add("gateway = ?");
@@ -54,24 +70,26 @@ Result<Where> build_where(const LogQuery& q, bool with_cursor) {
     w.args.emplace_back(q.model);
     w.args.emplace_back(q.model);
   }
+  // The "status >= 400" and "<> ''" terms repeat the partial indexes' conditions word for word,
+  // which is how SQLite knows it may use them.
   if (q.status) {
-    add("status = ?");
+    add(*q.status >= 400 ? "status = ? AND status >= 400" : "status = ?");
     w.args.emplace_back(int64_t{*q.status});
   }
   if (q.status_class) {
     if (*q.status_class < 1 || *q.status_class > 5) return bad("status class must be 1xx..5xx");
-    add("status BETWEEN ? AND ?");
+    add(*q.status_class >= 4 ? "status BETWEEN ? AND ? AND status >= 400"
+                             : "status BETWEEN ? AND ?");
     w.args.emplace_back(int64_t{*q.status_class} * 100);
     w.args.emplace_back(int64_t{*q.status_class} * 100 + 99);
   }
-  // The "<> ''" terms repeat the partial indexes' conditions so SQLite may use them.
   if (q.errors_only) add("error_type <> ''");
   if (!q.error_type.empty()) {
     add("error_type = ? AND error_type <> ''");
     w.args.emplace_back(q.error_type);
   }
   if (!q.key_id.empty()) {
-    add("key_id = ? AND key_id <> ''");
+    add("key_id = ?");
     w.args.emplace_back(q.key_id);
   }
   if (q.metadata.size() > kMaxMetadataFilters) return bad("too many metadata filters");

@@ -3,6 +3,7 @@
 
 #include "store/log_query.h"
 #include "store/sqlite_store.h"
+#include "store/where.h"
 #include "store_fixture.h"
 
 namespace parapet::store {
@@ -216,6 +217,34 @@ TEST_F(StoreTest, LogQueryParsesStatusAndMetadataFilters) {
   EXPECT_FALSE(parse_metadata_filter("=x").ok());
   EXPECT_FALSE(parse_metadata_filter("novalue").ok());
   EXPECT_FALSE(parse_metadata_filter("a\"b=x").ok());
+}
+
+TEST_F(StoreTest, IdFloorSortsBeforeEveryIdOfItsMillisecond) {
+  observe::LogIdGenerator gen;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string floor = id_floor(kT0Ms);
+    EXPECT_LE(floor, gen.next(kT0Ms));
+    EXPECT_GT(floor, gen.next(kT0Ms - 1));
+  }
+  EXPECT_EQ(id_floor(-5), std::string(26, '0'));
+}
+
+TEST_F(StoreTest, TimeFiltersFindRecordsWhoseIdCameLaterThanTheirStart) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  // A slow upload: the request began arriving at T, its id was made 90 s later.
+  auto slow = make(kT0Ms + 90'000);
+  slow.start_us = kT0Ms * 1000;
+  auto before = make(kT0Ms - 1000), after = make(kT0Ms + 1000);
+  store->consume(std::vector<observe::RequestRecord>{before, slow, after});
+  LogQuery q;
+  q.from_us = kT0Ms * 1000;
+  q.to_us = kT0Ms * 1000 + 1;
+  EXPECT_EQ(ids(store->query(q)->records), std::vector<std::string>{slow.id});
+  EXPECT_EQ(*store->count(q), 1u);
+  q.from_us = (kT0Ms - 1000) * 1000;
+  q.to_us = std::nullopt;
+  EXPECT_EQ(*store->count(q), 3u);
 }
 
 }  // namespace
