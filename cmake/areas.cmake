@@ -29,6 +29,7 @@ parapet_area(route parapet_providers parapet_common)
 parapet_area(config parapet_route parapet_providers parapet_cost parapet_common)
 parapet_area(observe parapet_core parapet_common)
 target_link_libraries(parapet_observe PRIVATE simdjson::simdjson)
+parapet_area(store parapet_observe parapet_core parapet_common SQLite::SQLite3)
 parapet_area(upstream parapet_http parapet_common)
 parapet_area(pipeline parapet_config parapet_route parapet_upstream parapet_http parapet_observe
              parapet_cost)
