@@ -33,4 +33,5 @@ parapet_area(store parapet_observe parapet_core parapet_common SQLite::SQLite3)
 parapet_area(upstream parapet_http parapet_common)
 parapet_area(pipeline parapet_config parapet_route parapet_upstream parapet_http parapet_observe
              parapet_cost)
-parapet_area(server parapet_pipeline parapet_config)
+parapet_area(admin parapet_store parapet_observe parapet_http parapet_common)
+parapet_area(server parapet_pipeline parapet_config parapet_admin parapet_store)

@@ -64,6 +64,14 @@ struct Upstream {
   bool base_is_template = false;
 };
 
+// The request log store (SQLite under data_dir) and the queue that feeds it.
+struct LogOptions {
+  int64_t retention_days = 30;        // older records are deleted; 0 keeps them forever
+  uint64_t max_bytes = 1ull << 30;    // database size cap; oldest records go first; 0 = no cap
+  size_t queue_capacity = 8192;       // records waiting per worker; beyond it they are dropped
+                                      // (counted in parapet_records_dropped_total)
+};
+
 struct CostOptions {
   std::string price_file;  // operator overrides merged over the built-in table ("" = none)
 };
@@ -73,6 +81,7 @@ struct Snapshot {
   Limits limits;
   UpstreamOptions upstream;
   CostOptions cost;
+  LogOptions logs;  // start-only: the store is opened once
   // The built-in price table with price_file merged on top; reloads with the config.
   std::shared_ptr<const cost::PriceTable> prices;
   std::vector<std::string> gateways;                    // names accepted as /{gateway}/

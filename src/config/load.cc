@@ -99,7 +99,14 @@ Result<bool> set_upstream(Snapshot& s, const std::string& name, std::string_view
 Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
   PARAPET_TRY(
       only_keys(root, "root",
-                {"server", "limits", "upstream", "gateways", "providers", "upstreams", "cost"}));
+                {"server", "limits", "upstream", "gateways", "providers", "upstreams", "cost",
+                         "logs"}));
+  if (auto* t = root["logs"].as_table()) {
+    PARAPET_TRY(only_keys(*t, "logs", {"retention_days", "max_bytes", "queue_capacity"}));
+    PARAPET_TRY(read_int(*t, "logs", "retention_days", s.logs.retention_days, 0, 36500));
+    PARAPET_TRY(read_int(*t, "logs", "max_bytes", s.logs.max_bytes, 0, int64_t{1} << 50));
+    PARAPET_TRY(read_int(*t, "logs", "queue_capacity", s.logs.queue_capacity, 16, 1 << 24));
+  }
   if (auto* t = root["cost"].as_table()) {
     PARAPET_TRY(only_keys(*t, "cost", {"price_file"}));
     PARAPET_TRY(read_str(*t, "cost", "price_file", s.cost.price_file));

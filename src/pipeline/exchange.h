@@ -18,6 +18,7 @@
 #include "http/response_parser.h"
 #include "observe/log_id.h"
 #include "observe/record.h"
+#include "observe/recorder.h"
 #include "providers/provider.h"
 #include "upstream/connection.h"
 #include "upstream/pool.h"
@@ -44,6 +45,7 @@ struct WorkerEnv {
   observe::Counters& counters;
   uint64_t worker_id = 0;
   observe::LogIdGenerator ids;
+  observe::Recorder* recorder = nullptr;  // where records go after the log phase
 };
 
 // Per-connection scratch kept across requests so the steady state allocates nothing.

@@ -457,6 +457,10 @@ Result<bool> plan_request(Exchange& x, const route::Target& t,
   std::string_view native = t.native;
   size_t q = native.find('?');
   x.endpoint = native.substr(0, q);
+  r.gateway = t.gateway;
+  r.provider = t.upstream->name;
+  // The query can carry credentials (Gemini's ?key=): records keep the path only.
+  r.endpoint = x.endpoint;
   std::string_view query = q == std::string_view::npos ? std::string_view() : native.substr(q + 1);
   x.protocol = t.upstream->protocol;
   if (std::string_view m = x.req.headers.get("x-parapet-metadata"); !m.empty()) {

@@ -139,6 +139,8 @@ void log(WorkerEnv& env, observe::RequestRecord&& r, Clock::time_point started,
   }
   if (r.id.empty()) r.id = env.ids.next(r.start_us / 1000);
   env.counters.count(r);
+  // Never blocks: a full queue drops the record and counts it (parapet_records_dropped_total).
+  if (env.recorder) env.recorder->offer(env.worker_id, std::move(r));
 }
 
 }  // namespace parapet::pipeline

@@ -6,9 +6,14 @@
 #include <filesystem>
 #include <iostream>
 
-#include "http/request_parser.h"
+#include "admin/live_tail.h"
+#include "observe/analytics.h"
+#include "observe/prometheus.h"
+#include "observe/recorder.h"
 #include "pipeline/exchange.h"
+#include "server/admin_server.h"
 #include "server/worker.h"
+#include "store/sqlite_store.h"
 #include "upstream/pool.h"
 
 #ifndef PARAPET_VERSION
@@ -68,7 +73,11 @@ Server::Server(config::Flags flags, std::shared_ptr<const config::Snapshot> cfg)
   shared_->proxy = upstream::ProxySettings::from_env();
 }
 
-Server::~Server() = default;
+Server::~Server() {
+  // Workers first (they offer records), then the recorder (it drains into the consumers).
+  workers_.clear();
+  if (recorder_) recorder_->stop();
+}
 
 Result<bool> Server::start() {
   std::error_code fec;
@@ -84,8 +93,28 @@ Result<bool> Server::start() {
   auto admin_ep = parse_endpoint(cfg_->server.admin);
   if (!admin_ep) return admin_ep.error();
 
-  tcp::endpoint bound = *data_ep;
+  store::StoreOptions so;
+  so.path = (std::filesystem::path(cfg_->server.data_dir) / "logs.db").string();
+  so.retention.max_age_days = cfg_->logs.retention_days;
+  so.retention.max_bytes = cfg_->logs.max_bytes;
+  auto st = store::SqliteStore::open(std::move(so));
+  if (!st) return st.error();
+  store_ = std::move(*st);
+  analytics_ = std::make_unique<observe::Analytics>();
+  tail_ = std::make_unique<admin::LiveTail>(ioc_);
+
   int n = worker_count(*cfg_);
+  observe::RecorderOptions ro;
+  ro.workers = static_cast<size_t>(n);
+  ro.ring_capacity = cfg_->logs.queue_capacity;
+  recorder_ = std::make_unique<observe::Recorder>(ro);
+  recorder_->add_consumer(*store_);
+  recorder_->add_consumer(*analytics_);
+  recorder_->add_consumer(*tail_);
+  recorder_->start();
+  shared_->recorder = recorder_.get();
+
+  tcp::endpoint bound = *data_ep;
   for (int i = 0; i < n; ++i) {
     auto w = std::make_unique<Worker>(i, *shared_, cfg_, *tls);
     // With port 0 the first worker picks the port and the others join it.
@@ -94,22 +123,20 @@ Result<bool> Server::start() {
     bound = *ep;
     workers_.push_back(std::move(w));
   }
-  boost::system::error_code ec;
-  admin_.open(admin_ep->protocol(), ec);
-  if (!ec) admin_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) admin_.bind(*admin_ep, ec);
-  if (!ec) admin_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return make_error(ErrorCode::kInternal,
-                      "cannot listen on admin " + cfg_->server.admin + ": " + ec.message());
-  }
+  admin_ = std::make_unique<AdminServer>(
+      ioc_, admin::Services{store_.get(), analytics_.get(), recorder_.get()}, *tail_,
+      AdminHooks{[this] { return draining_; }, [this] { return metrics_text(); },
+                 [this] { return cfg_->generation; }});
+  auto admin_bound = admin_->listen(*admin_ep);
+  if (!admin_bound) return admin_bound.error();
   // Signal handling is in place before anyone can learn our ports: a supervisor that sends SIGHUP
   // right after the listening line must not kill us with the default action.
   signals_ = std::make_unique<asio::signal_set>(ioc_, SIGHUP, SIGTERM, SIGINT);
   wait_signal();
   for (auto& w : workers_) w->start();
+  admin_->start();
   std::printf("listening data=%s admin=%s\n", endpoint_text(bound).c_str(),
-              endpoint_text(admin_.local_endpoint()).c_str());
+              endpoint_text(*admin_bound).c_str());
   std::fflush(stdout);
   return true;
 }
@@ -165,7 +192,10 @@ void Server::begin_drain() {
           co_await t.async_wait(use_nothrow);
         }
         boost::system::error_code ec;
-        admin_.close(ec);
+        // Every record of the drained requests reaches the store before we exit.
+        for (auto& w : workers_) w->join();
+        recorder_->stop();
+        admin_->stop();
         signals_->cancel(ec);
         ioc_.stop();
       },
@@ -185,128 +215,33 @@ void Server::wait_signal() {
 }
 
 int Server::run() {
-  asio::co_spawn(ioc_, admin_loop(), asio::detached);
   ioc_.run();
   for (auto& w : workers_) w->join();
   return 0;
 }
 
-awaitable<void> Server::admin_loop() {
-  for (;;) {
-    auto [ec, sock] = co_await admin_.async_accept(use_nothrow);
-    if (!admin_.is_open()) co_return;
-    if (ec) continue;
-    asio::co_spawn(ioc_, admin_session(std::move(sock)), asio::detached);
-  }
-}
-
-awaitable<void> Server::admin_session(tcp::socket s) {
-  http::RequestParser parser;
-  Buffer in(4096);
-  for (;;) {
-    parser.reset(http::RequestLimits{16384, 100, 4096, 1 << 20});
-    while (!parser.done()) {
-      if (!in.empty()) {
-        auto fed = parser.feed(in.data());
-        if (!fed) {
-          std::string bytes = pipeline::error_response(fed.error(), true);
-          co_await asio::async_write(s, asio::buffer(bytes), use_nothrow);
-          co_return;
-        }
-        in.consume(*fed);
-        if (parser.done()) break;
-      }
-      size_t avail = 0;
-      char* p = in.prepare(4096, &avail);
-      auto [ec, n] = co_await s.async_read_some(asio::buffer(p, avail), use_nothrow);
-      if (ec || n == 0) co_return;
-      in.commit(n);
-    }
-    int status = 200;
-    std::string content_type = "application/json";
-    std::string body =
-        admin_answer(parser.head().method, parser.head().target, status, content_type);
-    bool close = !parser.head().keep_alive;
-    std::string out =
-        "HTTP/1.1 " + std::to_string(status) + " " + std::string(pipeline::reason_phrase(status)) +
-        "\r\ncontent-type: " + content_type + "\r\ncontent-length: " + std::to_string(body.size()) +
-        (close ? "\r\nconnection: close" : "") + "\r\n\r\n" + body;
-    auto [ec, n] = co_await asio::async_write(s, asio::buffer(out), use_nothrow);
-    if (ec || close) co_return;
-  }
-}
-
-std::string Server::admin_answer(std::string_view method, std::string_view target, int& status,
-                                 std::string& content_type) {
-  std::string_view path = target.substr(0, target.find('?'));
-  if (method != "GET" && method != "HEAD") {
-    status = 405;
-    return error_json(make_error(ErrorCode::kMethodNotAllowed, "admin endpoints accept GET"));
-  }
-  if (path == "/healthz") return R"({"status":"ok"})";
-  if (path == "/readyz") {
-    if (draining_) {
-      status = 503;
-      return R"({"status":"draining"})";
-    }
-    return R"({"status":"ready"})";
-  }
-  if (path == "/version") {
-    return std::string(R"({"name":"parapet","version":")") + PARAPET_VERSION +
-           R"(","config_generation":)" + std::to_string(cfg_->generation) + "}";
-  }
-  if (path == "/metrics") {
-    content_type = "text/plain; version=0.0.4";
-    return metrics_text();
-  }
-  status = 404;
-  return error_json(make_error(ErrorCode::kNotFound, "no admin endpoint " + std::string(path)));
-}
-
 std::string Server::metrics_text() const {
-  struct Row {
-    const char* name;
-    const char* help;
-    std::atomic<uint64_t> observe::Counters::*field;
-    const char* labels;
-  };
-  static const Row rows[] = {
-      {"parapet_requests_total", "Requests that produced a record.", &observe::Counters::requests,
-       ""},
-      {"parapet_responses_total", "Answers by status class.", &observe::Counters::responses_2xx,
-       "{class=\"2xx\"}"},
-      {"parapet_responses_total", "", &observe::Counters::responses_4xx, "{class=\"4xx\"}"},
-      {"parapet_responses_total", "", &observe::Counters::responses_5xx, "{class=\"5xx\"}"},
-      {"parapet_responses_total", "", &observe::Counters::responses_other, "{class=\"other\"}"},
-      {"parapet_upstream_errors_total", "Requests that failed upstream.",
-       &observe::Counters::upstream_errors, ""},
-      {"parapet_client_aborts_total", "Clients that left before their answer ended.",
-       &observe::Counters::client_aborts, ""},
-      {"parapet_connections_total", "Client connections accepted.",
-       &observe::Counters::connections_total, ""},
-      {"parapet_upstream_connects_total", "New upstream connections.",
-       &observe::Counters::upstream_connects, ""},
-      {"parapet_upstream_reuses_total", "Upstream requests on pooled connections.",
-       &observe::Counters::upstream_reuses, ""},
-  };
-  std::string out;
-  std::string_view last;
-  for (const Row& r : rows) {
-    uint64_t sum = 0;
-    for (const auto& w : workers_) sum += (w->counters().*r.field).load(std::memory_order_relaxed);
-    if (last != r.name) {
-      out += std::string("# HELP ") + r.name + " " + r.help + "\n# TYPE " + r.name + " counter\n";
-      last = r.name;
-    }
-    out += std::string(r.name) + r.labels + " " + std::to_string(sum) + "\n";
-  }
+  observe::prom::Writer w;
   size_t open = 0;
-  for (const auto& w : workers_) open += w->sessions();
-  out +=
-      "# HELP parapet_connections_open Client connections open now.\n"
-      "# TYPE parapet_connections_open gauge\nparapet_connections_open " +
-      std::to_string(open) + "\n";
-  return out;
+  for (const auto& wk : workers_) {
+    observe::add_request_counters(w, wk->counters());
+    open += wk->sessions();
+  }
+  w.gauge("parapet_connections_open", "Client connections open now.", {},
+          static_cast<double>(open));
+  observe::RecorderStats rs = recorder_->stats();
+  w.counter("parapet_records_total", "Request records accepted by the recorder queue.", {},
+            rs.enqueued);
+  w.counter("parapet_records_dropped_total",
+            "Request records dropped because the recorder queue was full.", {}, rs.dropped);
+  w.gauge("parapet_record_queue_depth", "Request records waiting to be stored.", {},
+          static_cast<double>(rs.depth));
+  store::StoreStats ss = store_->stats();
+  w.counter("parapet_store_rows_written_total", "Rows written to the log store.", {},
+            ss.rows_written);
+  w.counter("parapet_store_write_errors_total", "Failed log store writes.", {}, ss.write_errors);
+  observe::add_analytics_metrics(w, *analytics_);
+  return w.text();
 }
 
 }  // namespace parapet::server

@@ -14,10 +14,22 @@
 #include "common/asio.h"
 #include "config/config.h"
 
+namespace parapet::observe {
+class Recorder;
+class Analytics;
+}  // namespace parapet::observe
+namespace parapet::store {
+class SqliteStore;
+}
+namespace parapet::admin {
+class LiveTail;
+}
+
 namespace parapet::server {
 
 class Worker;
 struct Shared;
+class AdminServer;
 
 class Server {
  public:
@@ -33,10 +45,6 @@ class Server {
   void reload();
   void begin_drain();
   void wait_signal();
-  awaitable<void> admin_loop();
-  awaitable<void> admin_session(tcp::socket s);
-  std::string admin_answer(std::string_view method, std::string_view target, int& status,
-                           std::string& content_type);
   std::string metrics_text() const;
 
   config::Flags flags_;
@@ -44,7 +52,12 @@ class Server {
   std::unique_ptr<Shared> shared_;
   std::vector<std::unique_ptr<Worker>> workers_;
   asio::io_context ioc_{1};
-  tcp::acceptor admin_{ioc_};
+  // Records flow workers → recorder → {store, analytics, live tail}; all outlive the workers.
+  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<observe::Analytics> analytics_;
+  std::unique_ptr<admin::LiveTail> tail_;
+  std::unique_ptr<observe::Recorder> recorder_;
+  std::unique_ptr<AdminServer> admin_;
   std::unique_ptr<asio::signal_set> signals_;
   bool draining_ = false;
 };

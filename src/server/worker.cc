@@ -12,7 +12,8 @@ Worker::Worker(int id, Shared& shared, std::shared_ptr<const config::Snapshot> c
       shared_(shared),
       cfg_(std::move(cfg)),
       tls_(std::move(tls)),
-      env_{pool_, tls_.get(), shared_.proxy, counters_, static_cast<uint64_t>(id), {}} {}
+      env_{pool_, tls_.get(),      shared_.proxy, counters_, static_cast<uint64_t>(id),
+           {},    shared_.recorder} {}
 
 Worker::~Worker() { join(); }
 

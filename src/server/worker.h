@@ -25,6 +25,7 @@ class Session;
 struct Shared {
   std::atomic<size_t> open_connections{0};
   upstream::ProxySettings proxy;
+  observe::Recorder* recorder = nullptr;
 };
 
 class Worker {
