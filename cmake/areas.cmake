@@ -35,3 +35,5 @@ parapet_area(pipeline parapet_config parapet_route parapet_upstream parapet_http
              parapet_cost)
 parapet_area(admin parapet_store parapet_observe parapet_http parapet_common)
 parapet_area(server parapet_pipeline parapet_config parapet_admin parapet_store)
+parapet_area(cli parapet_http parapet_common)
+target_link_libraries(parapet_cli PRIVATE simdjson::simdjson)

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 
+#include "cli/commands.h"
 #include "config/config.h"
 #include "server/server.h"
 
@@ -24,6 +25,8 @@ int main(int argc, char** argv) {
       ->add_option("--upstream", flags.upstreams,
                    "NAME=URL: override provider NAME's base URL, or add a plain HTTP origin")
       ->take_all();
+  parapet::cli::add_logs_command(app);
+  parapet::cli::add_stats_command(app);
   app.add_subcommand("version", "Print the version")->callback([] {
     std::printf("parapet %s\n", PARAPET_VERSION);
   });

@@ -1,0 +1,15 @@
+// `parapet logs` and `parapet stats`: the admin API from a terminal. Tables for people, --format
+// jsonl/csv (logs) and --json (stats) for scripts. They talk to a running gateway's admin
+// listener (--admin, default 127.0.0.1:8701).
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace parapet::cli {
+
+void add_logs_command(CLI::App& app);
+void add_stats_command(CLI::App& app);
+
+}  // namespace parapet::cli
