@@ -497,10 +497,12 @@ void price(Exchange& x, const std::optional<cost::CustomCost>& custom_cost) {
     return;
   }
   if (r.usage.source == UsageSource::kNone) return;
-  const std::string& model = r.model_answered.empty() ? r.model_requested : r.model_answered;
-  if (const cost::Price* p = x.cfg.prices->find(r.provider, model)) {
-    r.cost_micros = cost::cost_micros(r.usage, *p);
-  }
+  // The answered model is the precise one (a dated snapshot); when the table does not know it, the
+  // requested name is the next best.
+  const cost::Price* p = nullptr;
+  if (!r.model_answered.empty()) p = x.cfg.prices->find(r.provider, r.model_answered);
+  if (!p && !r.model_requested.empty()) p = x.cfg.prices->find(r.provider, r.model_requested);
+  if (p) r.cost_micros = cost::cost_micros(r.usage, *p);
 }
 
 }  // namespace

@@ -34,8 +34,9 @@ export function upstreamsToml(upstreams) {
 // Options: upstreams {name: url} (--upstream flags), config (TOML text for --config), env (added to
 // the inherited environment, proxy variables excepted), args (more flags), bin (default
 // parapetBin()), readyTimeoutMs.
-export async function startGateway({ upstreams = {}, config, env = {}, args = [], bin = parapetBin(), readyTimeoutMs = 10_000 } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'parapet-it-'));
+// dataDir: reuse a data directory (restart tests); keepData: stop() leaves it in place.
+export async function startGateway({ upstreams = {}, config, env = {}, args = [], bin = parapetBin(), readyTimeoutMs = 10_000, dataDir: givenDir, keepData = false } = {}) {
+  const dataDir = givenDir ?? mkdtempSync(join(tmpdir(), 'parapet-it-'));
   const argv = ['serve', '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--data-dir', dataDir];
   let configPath;
   if (config !== undefined) {
@@ -119,10 +120,10 @@ export async function startGateway({ upstreams = {}, config, env = {}, args = []
         const t = setTimeout(() => proc.kill('SIGKILL'), graceMs);
         const result = await exited;
         clearTimeout(t);
-        rmSync(dataDir, { recursive: true, force: true });
+        if (!keepData) rmSync(dataDir, { recursive: true, force: true });
         return result;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
       return exited;
     },
   };
