@@ -311,6 +311,7 @@ struct Shared {
 int kill9(const Args& a) {
   const auto pool = make_pool(a.body);
   std::vector<double> lost_rows, lost_ms;
+  std::mt19937_64 jitter(std::random_device{}());
   for (int trial = 0; trial < a.trials; ++trial) {
     const std::string path = a.dir + "/kill9-" + std::to_string(trial) + ".db";
     void* mem =
@@ -339,7 +340,9 @@ int kill9(const Args& a) {
       }
     }
     while (!sh->running) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    std::this_thread::sleep_for(std::chrono::duration<double>(a.kill9));
+    // A random phase against the 50 ms batch window, so the trials sample all of it.
+    std::this_thread::sleep_for(std::chrono::duration<double>(
+        a.kill9 + std::uniform_real_distribution<double>(0, 0.1)(jitter)));
     kill(pid, SIGKILL);
     const int64_t killed_at = wall_us();
     waitpid(pid, nullptr, 0);

@@ -10,18 +10,37 @@ namespace {
 constexpr size_t kLookahead = 8192;
 constexpr size_t npos = std::string_view::npos;
 
-bool is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-bool is_alnum(unsigned char c) { return is_alpha(c) || is_digit(c); }
-bool is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+// Character classes, one table lookup per byte on the scanning path.
+enum : uint8_t {
+  kAlpha = 1,
+  kDigit = 2,
+  kUpper = 4,
+  kWordOther = 8,
+  kB64Other = 16,
+  kKeyStart = 32
+};
+constexpr std::array<uint8_t, 256> kClass = [] {
+  std::array<uint8_t, 256> c{};
+  for (int ch = 'a'; ch <= 'z'; ++ch) c[ch] = kAlpha;
+  for (int ch = 'A'; ch <= 'Z'; ++ch) c[ch] = kAlpha | kUpper;
+  for (int ch = '0'; ch <= '9'; ++ch) c[ch] = kDigit;
+  c['_'] = c['-'] = kWordOther;
+  for (unsigned char ch : {'.', '~', '+', '/', '='}) c[ch] = kB64Other;
+  for (unsigned char ch : {'s', 'A', 'g', 'h', 'x', 'r', 'p'}) c[ch] |= kKeyStart;  // kKeyFormats
+  return c;
+}();
+bool has(unsigned char c, uint8_t m) { return (kClass[c] & m) != 0; }
+bool is_alpha(unsigned char c) { return has(c, kAlpha); }
+bool is_digit(unsigned char c) { return has(c, kDigit); }
+bool is_alnum(unsigned char c) { return has(c, kAlpha | kDigit); }
+bool is_upper(unsigned char c) { return has(c, kUpper); }
 // Characters of key bodies and of field names.
-bool is_word(unsigned char c) { return is_alnum(c) || c == '_' || c == '-'; }
-bool is_upper_digit(unsigned char c) { return is_upper(c) || is_digit(c); }
+bool is_word(unsigned char c) { return has(c, kAlpha | kDigit | kWordOther); }
+bool is_upper_digit(unsigned char c) { return has(c, kUpper | kDigit); }
 // Characters of a Bearer token (RFC 6750 b64token).
-bool is_b64(unsigned char c) {
-  return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' ||
-         c == '=';
-}
+bool is_b64(unsigned char c) { return has(c, kAlpha | kDigit | kWordOther | kB64Other); }
+bool is_blank(unsigned char c) { return c == ' ' || c == '\t'; }
+bool is_hex(char c) { return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
 
 bool starts_with_nocase(std::string_view t, size_t i, std::string_view p) {
   if (t.size() - i < p.size()) return false;
@@ -32,7 +51,8 @@ bool starts_with_nocase(std::string_view t, size_t i, std::string_view p) {
   return true;
 }
 
-size_t run(std::string_view t, size_t i, bool (*pred)(unsigned char)) {
+template <class Pred>
+size_t run(std::string_view t, size_t i, Pred pred) {
   while (i < t.size() && pred(static_cast<unsigned char>(t[i]))) ++i;
   return i;
 }
@@ -64,7 +84,7 @@ constexpr KeyFormat kKeyFormats[] = {
 // A provider key starting at i: returns its end and the prefix to keep.
 size_t match_key(std::string_view t, size_t i, std::string_view& keep) {
   for (const KeyFormat& f : kKeyFormats) {
-    if (t.compare(i, f.prefix.size(), f.prefix) != 0) continue;
+    if (f.prefix[0] != t[i] || t.compare(i, f.prefix.size(), f.prefix) != 0) continue;
     const size_t b = i + f.prefix.size();
     const size_t e = run(t, b, f.body);
     if (e - b < f.min_body) continue;
@@ -95,8 +115,13 @@ size_t match_jwt(std::string_view t, size_t i) {
 bool match_bearer(std::string_view t, size_t i, size_t& tb, size_t& te) {
   if (!starts_with_nocase(t, i, "bearer")) return false;
   tb = i + 6;
-  if (tb >= t.size() || (t[tb] != ' ' && t[tb] != '\t')) return false;
-  tb = run(t, tb, [](unsigned char c) { return c == ' ' || c == '\t'; });
+  if (t.compare(tb, 3, "%20") == 0 || t.compare(tb, 1, "+") == 0) {  // URL/form encoded
+    tb += t[tb] == '+' ? 1 : 3;
+  } else if (tb < t.size() && is_blank(t[tb])) {
+    tb = run(t, tb, is_blank);
+  } else {
+    return false;
+  }
   te = run(t, tb, is_b64);
   const size_t n = te - tb;
   const bool digit =
@@ -166,137 +191,144 @@ size_t quoted_end(std::string_view t, size_t b, std::string_view q) {
   return e == npos ? t.size() : e;
 }
 
-struct Scanner {
-  std::string_view t;
-  std::string& out;
-  size_t masked = 0;
+// Copies the text through, masking as it goes. Unchanged stretches are appended in bulk: `copied_`
+// marks how far the output has caught up with the input.
+class Scanner {
+ public:
+  Scanner(std::string_view t, std::string& out) : t_(t), out_(out) {}
 
-  // Appends t[from, vb), then the masked value t[vb, ve), and returns ve.
-  size_t mask_value(size_t from, size_t vb, size_t ve, bool keep_scheme) {
-    size_t keep = vb;
-    if (keep_scheme) {  // "Basic xyz" → keep "Basic "
-      const size_t w = run(t, vb, is_alpha);
-      if (w > vb && w < ve && t[w] == ' ')
-        keep = run(t, w, [](unsigned char c) { return c == ' '; });
-    }
-    const std::string_view rest = t.substr(keep, ve - keep);
-    out.append(t.substr(from, keep - from));
-    if (rest.empty() || rest == kMask) {
-      out.append(rest);
-    } else {
-      out.append(kMask);
-      ++masked;
-    }
-    return ve;
-  }
-
-  // `"name": "value"` or `\"name\": \"value\"` at i (on the opening quote).
-  size_t named_quoted(size_t i) {
-    const std::string_view q = t[i] == '\\' ? std::string_view("\\\"") : t.substr(i, 1);
-    const size_t nb = i + q.size();
-    const size_t ne = run(t, nb, is_word);
-    if (ne == nb || t.compare(ne, q.size(), q) != 0) return npos;
-    const std::string_view name = t.substr(nb, ne - nb);
-    if (!is_secret_name(name)) return npos;
-    size_t k = run(t, ne + q.size(), [](unsigned char c) { return c == ' ' || c == '\t'; });
-    if (k >= t.size() || t[k] != ':') return npos;
-    k = run(t, k + 1, [](unsigned char c) { return c == ' ' || c == '\t'; });
-    if (t.compare(k, q.size(), q) != 0) return npos;  // null, numbers, objects: nothing to hide
-    const size_t vb = k + q.size();
-    return mask_value(i, vb, quoted_end(t, vb, q), is_auth_name(normalize_name(name).view()));
-  }
-
-  // `Name: value` (header line) or `name=value` at i (on the name).
-  size_t named_plain(size_t i) {
-    auto blank = [](unsigned char c) { return c == ' ' || c == '\t'; };
-    const size_t ne = run(t, i, is_word);
-    const size_t sep = run(t, ne, blank);
-    if (sep >= t.size() || (t[sep] != ':' && t[ne] != '=')) return npos;  // cheap test first
-    const std::string_view name = t.substr(i, ne - i);
-    if (!is_secret_name(name)) return npos;
-    const bool auth = is_auth_name(normalize_name(name).view());
-    const char before = i > 0 ? t[i - 1] : '\n';
-    if (ne < t.size() && t[ne] == '=') {
-      const size_t vb = ne + 1;
-      if (vb < t.size() && (t[vb] == '"' || t[vb] == '\'')) {
-        const std::string_view q = t.substr(vb, 1);
-        return mask_value(i, vb + 1, quoted_end(t, vb + 1, q), auth);
-      }
-      const size_t ve = run(t, vb, [](unsigned char c) {
-        return c > ' ' && c != '&' && c != ';' && c != ',' && c != '"' && c != '\'' && c != '<' &&
-               c != '>' && c != '(' && c != ')' && c != '[' && c != ']' && c != '{' && c != '}';
-      });
-      return ve == vb ? npos : mask_value(i, vb, ve, false);
-    }
-    // Header style only where a header can be: at the start of a line, or quoted (curl -H "...").
-    size_t ls = i;
-    while (ls > 0 && blank(t[ls - 1])) --ls;
-    const bool line_start = ls == 0 || t[ls - 1] == '\n';
-    if (!line_start && before != '"' && before != '\'') return npos;
-    if (t[sep] != ':') return npos;
-    const size_t vb = run(t, sep + 1, blank);
-    if (vb < t.size() && t[vb] == '"' && line_start) {
-      return mask_value(i, vb + 1, quoted_end(t, vb + 1, "\""), auth);
-    }
-    size_t ve = vb;
-    while (ve < t.size() && t[ve] != '\r' && t[ve] != '\n' &&
-           !((before == '"' || before == '\'') && t[ve] == before)) {
-      ++ve;
-    }
-    while (ve > vb && blank(t[ve - 1])) --ve;
-    return ve == vb ? npos : mask_value(i, vb, ve, auth);
-  }
-
-  // Tries every rule at a word boundary; returns the position after what it consumed.
-  size_t at_boundary(size_t i) {
-    const unsigned char c = t[i];
-    if (c == '"' || c == '\'' || (c == '\\' && i + 1 < t.size() && t[i + 1] == '"')) {
-      return named_quoted(i);
-    }
-    if (!is_alpha(c)) return npos;
-    size_t tb, te;
-    if (match_bearer(t, i, tb, te)) {
-      out.append(t.substr(i, tb - i));
-      out.append(kMask);
-      ++masked;
-      return te;
-    }
-    std::string_view keep;
-    size_t e = std::string_view("sAghxrp").find(static_cast<char>(c)) != npos
-                   ? match_key(t, i, keep)
-                   : npos;
-    if (e == npos && (e = match_jwt(t, i)) != npos) keep = "eyJ";
-    if (e != npos) {
-      out.append(keep);
-      out.append(kMask);
-      ++masked;
-      return e;
-    }
-    return named_plain(i);
-  }
-
-  void scan() {
+  size_t scan() {
     size_t i = 0;
-    while (i < t.size()) {
-      const unsigned char c = t[i];
-      const bool boundary = i == 0 || !is_word(static_cast<unsigned char>(t[i - 1]));
-      if (boundary) {
-        const size_t next = at_boundary(i);
-        if (next != npos) {
-          i = next;
-          continue;
-        }
-      }
-      if (is_word(c)) {  // the rest of this word cannot start a match
-        const size_t e = run(t, i, is_word);
-        out.append(t.substr(i, e - i));
-        i = e;
+    while (i < t_.size()) {
+      const auto c = static_cast<unsigned char>(t_[i]);
+      if (is_word(c)) {  // a word start: the loop skips whole words, so t_[i-1] is no word char
+        const size_t e = run(t_, i, is_word);
+        const size_t next = is_alpha(c) ? at_word(i, e) : npos;
+        i = next == npos ? e : next;
+      } else if (c == '"' || c == '\'' || c == '\\') {
+        const size_t next = named_quoted(i);
+        i = next == npos ? i + 1 + escape_len(i) : next;
+      } else if (c == '%' && i + 2 < t_.size() && is_hex(t_[i + 1]) && is_hex(t_[i + 2])) {
+        i += 3;  // "%20sk-...": a word starts after a percent-escape
       } else {
-        out += static_cast<char>(c);
         ++i;
       }
     }
+    out_.append(t_.substr(copied_));
+    return masked_;
   }
+
+ private:
+  // Output t_[copied_, keep_to), then the mask; the input resumes at `end`.
+  size_t emit_mask(size_t keep_to, size_t end) {
+    out_.append(t_.substr(copied_, keep_to - copied_));
+    out_.append(kMask);
+    ++masked_;
+    return copied_ = end;
+  }
+
+  // At a backslash, the length of a JSON escape's letters after it ("\\nsk-..." in a JSON body
+  // is a newline and a key: the key is a word of its own).
+  size_t escape_len(size_t i) const {
+    if (t_[i] != '\\' || i + 1 >= t_.size()) return 0;
+    const char e = t_[i + 1];
+    if (e == 'n' || e == 'r' || e == 't' || e == 'b' || e == 'f') return 1;
+    if (e == 'u' && i + 5 < t_.size() && is_hex(t_[i + 2]) && is_hex(t_[i + 3]) &&
+        is_hex(t_[i + 4]) && is_hex(t_[i + 5])) {
+      return 5;
+    }
+    return 0;
+  }
+
+  // Rules that start at a word [i, e).
+  size_t at_word(size_t i, size_t e) {
+    const auto c = static_cast<unsigned char>(t_[i]);
+    size_t tb, te;
+    if (e - i == 6 && (c | 0x20) == 'b' && match_bearer(t_, i, tb, te)) return emit_mask(tb, te);
+    std::string_view keep;
+    size_t end = has(c, kKeyStart) ? match_key(t_, i, keep) : npos;
+    if (end == npos && c == 'e' && (end = match_jwt(t_, i)) != npos) keep = "eyJ";
+    if (end != npos) return emit_mask(i + keep.size(), end);
+    // A credential name is followed by '=' or by blanks and ':'.
+    if (e < t_.size() && t_[e] == '=') return named_plain(i, e);
+    const size_t sep = run(t_, e, is_blank);
+    return sep < t_.size() && t_[sep] == ':' ? named_plain(i, e) : npos;
+  }
+
+  // Masks the value t_[vb, ve) (keeping an Authorization scheme word) and returns ve.
+  size_t mask_value(size_t vb, size_t ve, bool keep_scheme) {
+    size_t keep = vb;
+    if (keep_scheme) {  // "Basic xyz" → keep "Basic "
+      const size_t w = run(t_, vb, is_alpha);
+      if (w > vb && w < ve && t_[w] == ' ') keep = run(t_, w, is_blank);
+    }
+    const std::string_view rest = t_.substr(keep, ve - keep);
+    if (rest.empty() || rest == kMask) return ve;  // nothing to hide, or already hidden
+    return emit_mask(keep, ve);
+  }
+
+  // `"name": "value"`, `'name': 'value'` or `\"name\": \"value\"` at i (on the opening quote).
+  size_t named_quoted(size_t i) {
+    std::string_view q = t_.substr(i, 1);
+    if (q == "\\") {
+      if (t_.compare(i, 2, "\\\"") != 0) return npos;
+      q = t_.substr(i, 2);
+    }
+    const size_t nb = i + q.size();
+    if (nb >= t_.size() || !is_alpha(static_cast<unsigned char>(t_[nb]))) return npos;
+    const size_t ne = run(t_, nb, is_word);
+    if (ne >= t_.size() || t_[ne] != q.front() || t_.compare(ne, q.size(), q) != 0) return npos;
+    size_t k = run(t_, ne + q.size(), is_blank);
+    if (k >= t_.size() || t_[k] != ':') return npos;
+    const std::string_view name = t_.substr(nb, ne - nb);
+    if (!is_secret_name(name)) return npos;
+    k = run(t_, k + 1, is_blank);
+    if (t_.compare(k, q.size(), q) != 0) return npos;  // null, numbers, objects: nothing to hide
+    const size_t vb = k + q.size();
+    return mask_value(vb, quoted_end(t_, vb, q), is_auth_name(normalize_name(name).view()));
+  }
+
+  // `Name: value` (header line) or `name=value`, the name being the word [i, ne).
+  size_t named_plain(size_t i, size_t ne) {
+    const std::string_view name = t_.substr(i, ne - i);
+    if (!is_secret_name(name)) return npos;
+    const bool auth = is_auth_name(normalize_name(name).view());
+    const char before = i > 0 ? t_[i - 1] : '\n';
+    if (t_[ne] == '=') {
+      const size_t vb = ne + 1;
+      if (vb < t_.size() && (t_[vb] == '"' || t_[vb] == '\'')) {
+        return mask_value(vb + 1, quoted_end(t_, vb + 1, t_.substr(vb, 1)), auth);
+      }
+      const size_t ve = run(t_, vb, [](unsigned char c) {
+        return c > ' ' && c != '&' && c != ';' && c != ',' && c != '"' && c != '\'' && c != '<' &&
+               c != '>' && c != '(' && c != ')' && c != '[' && c != ']' && c != '{' && c != '}';
+      });
+      return ve == vb ? npos : mask_value(vb, ve, false);
+    }
+    const size_t sep = run(t_, ne, is_blank);
+    if (sep >= t_.size() || t_[sep] != ':') return npos;
+    // Header style only where a header can be: at the start of a line, or quoted (curl -H "...").
+    size_t ls = i;
+    while (ls > 0 && is_blank(t_[ls - 1])) --ls;
+    const bool line_start = ls == 0 || t_[ls - 1] == '\n';
+    if (!line_start && before != '"' && before != '\'') return npos;
+    const size_t vb = run(t_, sep + 1, is_blank);
+    if (vb < t_.size() && t_[vb] == '"' && line_start) {
+      return mask_value(vb + 1, quoted_end(t_, vb + 1, "\""), auth);
+    }
+    size_t ve = vb;
+    while (ve < t_.size() && t_[ve] != '\r' && t_[ve] != '\n' &&
+           !((before == '"' || before == '\'') && t_[ve] == before)) {
+      ++ve;
+    }
+    while (ve > vb && is_blank(t_[ve - 1])) --ve;
+    return ve == vb ? npos : mask_value(vb, ve, auth);
+  }
+
+  const std::string_view t_;
+  std::string& out_;
+  size_t copied_ = 0;
+  size_t masked_ = 0;
 };
 
 // The largest cut <= `cut` that does not split a UTF-8 character.
@@ -321,9 +353,7 @@ Scrubbed scrub(std::string_view text, size_t max_bytes) {
   const bool whole = text.size() - std::min(text.size(), kLookahead) <= max_bytes;
   const std::string_view window = whole ? text : text.substr(0, max_bytes + kLookahead);
   r.text.reserve(std::min(window.size(), max_bytes));
-  Scanner s{window, r.text};
-  s.scan();
-  r.masked = s.masked;
+  r.masked = Scanner(window, r.text).scan();
   if (r.text.size() > max_bytes || !whole) {
     r.text.resize(utf8_floor(r.text, max_bytes));
     r.truncated = true;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace parapet::observe {
 namespace {
 
@@ -140,6 +142,65 @@ TEST(Scrub, HugeInputIsReadOnlyUpToTheCapPlusLookahead) {
   EXPECT_EQ(s.text.size(), 1000u);
   EXPECT_TRUE(s.text.starts_with("aaaaaaaaa sk-[REDACTED] aaa"));
   EXPECT_TRUE(s.truncated);
+}
+
+TEST(Scrub, TextEndingMidPatternIsSafe) {
+  for (std::string_view text :
+       {"", "\"", "'", "\\", "\\\"", "Authorization:", "Authorization: ", "\"api_key\":",
+        "\"api_key\": \"", "\"api_key\": \"abc", "password=", "Bearer", "Bearer ", "sk-", "eyJ",
+        "eyJhbGciOiJIUzI1NiJ9.", "x-api-key:\n", "AKIA"}) {
+    const Scrubbed s = scrub(text);
+    EXPECT_LE(s.text.size(), text.size() + kMask.size()) << text;
+  }
+  EXPECT_EQ(S("\"api_key\": \"unterminated"), "\"api_key\": \"[REDACTED]");
+  EXPECT_EQ(S("password=hunter2"), "password=[REDACTED]");
+}
+
+// Random mixtures of the pieces the rules look for, each followed by a separator a real text
+// could have there: no crash (ASan in CI), masking is idempotent, and no key survives.
+TEST(Scrub, RandomMixturesAreIdempotentAndLeakNoKey) {
+  const std::string_view pieces[] = {"\"",
+                                     "'",
+                                     "\\\"",
+                                     "Authorization",
+                                     "api_key",
+                                     "password",
+                                     "Bearer",
+                                     "sk-",
+                                     "eyJ",
+                                     "x",
+                                     "é",
+                                     "\xff",
+                                     std::string_view(kOpenAi),
+                                     std::string_view(kGoogle),
+                                     std::string_view(kJwt),
+                                     std::string_view(kAnthropic),
+                                     std::string_view(kAws)};
+  const std::string_view separators[] = {" ", "\n", "\r\n", "\\n", "\\t", "%20", ":", "=",
+                                         "&", "?",  "\"",   "'",   ", ",  "{",   "}"};
+  std::mt19937 rng(7);
+  for (int round = 0; round < 5000; ++round) {
+    std::string in;
+    const int n = static_cast<int>(rng() % 24);
+    for (int k = 0; k < n; ++k) {
+      in += pieces[rng() % std::size(pieces)];
+      in += separators[rng() % std::size(separators)];
+    }
+    const Scrubbed once = scrub(in);
+    EXPECT_EQ(scrub(once.text).text, once.text) << in;
+    for (std::string_view key : {kOpenAi, kGoogle, kJwt, kAnthropic, kAws}) {
+      EXPECT_EQ(once.text.find(key.substr(4)), std::string::npos) << in;
+    }
+  }
+}
+
+TEST(Scrub, KeysAfterEscapesAndPercentEncodingAreWordsOfTheirOwn) {
+  EXPECT_EQ(S(R"({"content":"my key:\n)" + std::string(kOpenAiProj) + R"(\tok"})"),
+            R"({"content":"my key:\nsk-proj-[REDACTED]\tok"})");
+  EXPECT_EQ(S("Authorization=Bearer%20" + std::string(kOpenAi)), "Authorization=[REDACTED]");
+  EXPECT_EQ(S("h=Bearer%20" + std::string(kOpenAi) + "&x=1"), "h=Bearer%20[REDACTED]&x=1");
+  EXPECT_EQ(S("q=%22" + std::string(kGoogle) + "%22"), "q=%22AIza[REDACTED]%22");
+  EXPECT_EQ(S("\\u0022" + std::string(kAws)), "\\u0022AKIA[REDACTED]");
 }
 
 }  // namespace
