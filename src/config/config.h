@@ -70,6 +70,9 @@ struct LogOptions {
   uint64_t max_bytes = 1ull << 30;    // database size cap; oldest records go first; 0 = no cap
   size_t queue_capacity = 8192;       // records waiting per worker; beyond it they are dropped
                                       // (counted in parapet_records_dropped_total)
+  bool store = true;                  // false: records feed analytics and /metrics only
+  bool bodies = false;                // keep request/answer bodies (scrubbed) in the store
+  size_t body_max_bytes = 16384;      // per body; the rest is cut
 };
 
 struct CostOptions {
@@ -85,6 +88,7 @@ struct Snapshot {
   // The built-in price table with price_file merged on top; reloads with the config.
   std::shared_ptr<const cost::PriceTable> prices;
   std::vector<std::string> gateways;                    // names accepted as /{gateway}/
+  std::vector<std::string> gateways_with_bodies;        // [gateways.X] log_bodies = true
   std::unordered_map<std::string, Upstream> upstreams;  // every built-in provider + custom ones
   std::string config_path;                              // "" when running on defaults
   uint64_t generation = 0;                              // 1 at start, +1 per successful reload

@@ -97,12 +97,22 @@ Result<bool> set_upstream(Snapshot& s, const std::string& name, std::string_view
 }
 
 Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
-  PARAPET_TRY(
-      only_keys(root, "root",
-                {"server", "limits", "upstream", "gateways", "providers", "upstreams", "cost",
-                         "logs"}));
+  PARAPET_TRY(only_keys(
+      root, "root",
+      {"server", "limits", "upstream", "gateways", "providers", "upstreams", "cost", "logs"}));
   if (auto* t = root["logs"].as_table()) {
-    PARAPET_TRY(only_keys(*t, "logs", {"retention_days", "max_bytes", "queue_capacity"}));
+    PARAPET_TRY(only_keys(
+        *t, "logs",
+        {"retention_days", "max_bytes", "queue_capacity", "store", "bodies", "body_max_bytes"}));
+    for (auto [key, field] :
+         {std::pair{"store", &s.logs.store}, std::pair{"bodies", &s.logs.bodies}}) {
+      if (const toml::node* n = t->get(key)) {
+        auto* b = n->as_boolean();
+        if (!b) return config_error(std::string("[logs] ") + key + " must be true or false");
+        *field = b->get();
+      }
+    }
+    PARAPET_TRY(read_int(*t, "logs", "body_max_bytes", s.logs.body_max_bytes, 0, 16 << 20));
     PARAPET_TRY(read_int(*t, "logs", "retention_days", s.logs.retention_days, 0, 36500));
     PARAPET_TRY(read_int(*t, "logs", "max_bytes", s.logs.max_bytes, 0, int64_t{1} << 50));
     PARAPET_TRY(read_int(*t, "logs", "queue_capacity", s.logs.queue_capacity, 16, 1 << 24));
@@ -158,7 +168,12 @@ Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
       std::string name(k.str());
       if (!valid_name(name)) return config_error("gateway name '" + name + "' must be [a-z0-9-_]");
       if (!v.is_table()) return config_error("[gateways." + name + "] must be a table");
-      PARAPET_TRY(only_keys(*v.as_table(), "gateways." + name, {}));
+      PARAPET_TRY(only_keys(*v.as_table(), "gateways." + name, {"log_bodies"}));
+      if (const toml::node* n = v.as_table()->get("log_bodies")) {
+        auto* b = n->as_boolean();
+        if (!b) return config_error("[gateways." + name + "] log_bodies must be true or false");
+        if (b->get()) s.gateways_with_bodies.push_back(name);
+      }
       s.gateways.push_back(name);
     }
   }

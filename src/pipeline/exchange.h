@@ -79,6 +79,7 @@ struct Exchange {
   std::string_view endpoint;      // native path without the query
   bool stream_requested = false;  // the request asked for a streamed answer
   bool hide_usage_chunk = false;  // include_usage was injected: hide its chunk from the client
+  size_t body_capture = 0;        // bytes of each body to keep in the record (0: none)
   Clock::time_point upstream_sent{}, upstream_head{};
   observe::RequestRecord record;
 };

@@ -280,11 +280,16 @@ awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
   std::string& fwd = x.scratch.forward;
   // What goes to the client of the bytes in `out`: the extractor's output when there is one.
   auto outgoing = [&]() -> std::string_view {
-    if (!usage) return out;
-    fwd.clear();
-    usage->feed(out, fwd);
-    if (x.hide_usage_chunk) providers::strip_null_usage(fwd);
-    return fwd;
+    std::string_view sent = out;
+    if (usage) {
+      fwd.clear();
+      usage->feed(out, fwd);
+      if (x.hide_usage_chunk) providers::strip_null_usage(fwd);
+      sent = fwd;
+    }
+    std::string& kept = x.record.response_body;
+    if (kept.size() < x.body_capture) kept.append(sent.substr(0, x.body_capture - kept.size()));
+    return sent;
   };
 
   bool ok = co_await write_client(x, x.scratch.head, outgoing(), chunk_out, parser.done(),
@@ -473,6 +478,23 @@ Result<bool> plan_request(Exchange& x, const route::Target& t,
     if (!cc)
       return make_error(ErrorCode::kBadRequest, "x-parapet-custom-cost: " + cc.error().message);
     custom_cost = *cc;
+  }
+  // Bodies are kept when the gateway (or [logs] bodies) says so; x-parapet-collect-log: true/false
+  // overrides per request. The copy is taken before any rewrite: what the client sent.
+  bool bodies = x.cfg.logs.bodies;
+  for (const auto& g : x.cfg.gateways_with_bodies) bodies = bodies || g == t.gateway;
+  if (std::string_view c = x.req.headers.get("x-parapet-collect-log"); !c.empty()) {
+    if (http::iequals(c, "true") || c == "1") {
+      bodies = true;
+    } else if (http::iequals(c, "false") || c == "0") {
+      bodies = false;
+    } else {
+      return make_error(ErrorCode::kBadRequest, "x-parapet-collect-log must be true or false");
+    }
+  }
+  if (bodies && x.cfg.logs.body_max_bytes > 0) {
+    x.body_capture = x.cfg.logs.body_max_bytes;
+    r.request_body.assign(x.body, 0, std::min(x.body.size(), x.body_capture));
   }
   if (x.protocol == providers::Protocol::kHttp) return true;
   providers::RequestFacts facts = providers::inspect_request(x.protocol, x.endpoint, query, x.body);

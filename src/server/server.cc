@@ -108,7 +108,7 @@ Result<bool> Server::start() {
   ro.workers = static_cast<size_t>(n);
   ro.ring_capacity = cfg_->logs.queue_capacity;
   recorder_ = std::make_unique<observe::Recorder>(ro);
-  recorder_->add_consumer(*store_);
+  if (cfg_->logs.store) recorder_->add_consumer(*store_);
   recorder_->add_consumer(*analytics_);
   recorder_->add_consumer(*tail_);
   recorder_->start();

@@ -183,3 +183,23 @@ test('a malformed x-parapet-metadata is refused with 400', async () => {
   assert.equal(r.status, 400);
   assert.equal(JSON.parse(r.text).error.type, 'bad_request');
 });
+
+test('bodies are kept when asked, capped and scrubbed of credentials', async () => {
+  const leaked = 'sk-proj-AbCdEf0123456789AbCdEf0123456789';
+  const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `my key is ${leaked}` }] });
+  const kept = await request(`${gw.url}/default/openai/chat/completions`, {
+    method: 'POST', headers: { ...json, 'x-parapet-collect-log': 'true' }, body,
+  });
+  const plain = await request(`${gw.url}/default/openai/chat/completions`, { method: 'POST', headers: json, body });
+  const get = async (id) => {
+    await waitFor(async () => (await request(`${gw.adminUrl}/logs/${id}`, { method: 'GET' })).status === 200, { what: id });
+    return (await request(`${gw.adminUrl}/logs/${id}`, { method: 'GET' })).json();
+  };
+  const a = await get(kept.headers['x-parapet-log-id']);
+  assert.match(a.request_body, /my key is/);
+  assert.equal(a.request_body.includes(leaked), false, 'the key is masked');
+  assert.match(a.response_body, /chat\.completion/);
+  const b = await get(plain.headers['x-parapet-log-id']);
+  assert.equal(b.request_body, '');
+  assert.equal(b.response_body, '');
+});

@@ -89,3 +89,19 @@ TEST(ConfigLoad, BadUpstreamFlag) {
 
 }  // namespace
 }  // namespace parapet::config
+
+namespace parapet::config {
+namespace {
+
+// The commented example in config/ is documentation: it must stay a valid config.
+TEST(ConfigLoad, ShippedExampleIsValid) {
+  Flags f;
+  f.config_path = std::string(PARAPET_SOURCE_DIR) + "/config/parapet.toml";
+  auto s = load(f);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ((*s)->upstream.max_idle_per_host, 128u);
+  EXPECT_TRUE((*s)->logs.store);
+}
+
+}  // namespace
+}  // namespace parapet::config
