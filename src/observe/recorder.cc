@@ -221,7 +221,9 @@ void Recorder::flush_consumers() {
 void Recorder::run() {
   const size_t max_batch = std::max<size_t>(opts_.max_batch, 1);
   auto last_flush = SteadyClock::now();
-  SteadyClock::time_point batch_open{};
+  // The window of a batch opens when the rings were last seen empty: its records arrived after
+  // that, so none waits longer than batch_window (plus the commit in progress) to be delivered.
+  SteadyClock::time_point batch_open{}, seen_empty = last_flush;
   bool dirty = false;  // consumed since the last flush
   for (;;) {
     const bool stopping = stopping_.load(std::memory_order_acquire);
@@ -229,7 +231,8 @@ void Recorder::run() {
     const bool was_empty = batch_.empty();
     const size_t got = drain(room);
     auto now = SteadyClock::now();
-    if (was_empty && got) batch_open = now;
+    if (was_empty && got) batch_open = seen_empty;
+    if (got < room) seen_empty = now;
     if (!batch_.empty() &&
         (batch_.size() >= max_batch || stopping || now - batch_open >= opts_.batch_window)) {
       deliver();

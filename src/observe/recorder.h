@@ -18,7 +18,7 @@
 // wake per window, not one per record.
 //
 // Batching: records are delivered to consumers in batches of at most max_batch (512) records, and
-// a record waits at most batch_window (50 ms) after the recorder picked it up: 512 rows make one
+// a record waits at most batch_window (50 ms) plus the commit in progress: 512 rows make one
 // SQLite transaction cheap per row (~1-2 ms per commit) while 50 ms keeps the live tail live and
 // bounds what a kill -9 can lose. flush() runs every flush_interval (200 ms) after records were
 // consumed, every idle_flush_interval (5 s) regardless (so consumers can run housekeeping such as
