@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "common/utf8.h"
+
 namespace parapet {
 
 ErrorSource Error::source() const {
@@ -97,23 +99,15 @@ std::string_view error_type(ErrorCode code) {
 }
 
 void append_json_escaped(std::string& out, std::string_view s) {
-  for (unsigned char c : s) {
+  append_utf8(out, s, [&](unsigned char c) {
     switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char buf[8];
@@ -123,7 +117,7 @@ void append_json_escaped(std::string& out, std::string_view s) {
           out += static_cast<char>(c);
         }
     }
-  }
+  });
 }
 
 std::string error_json(const Error& e) {

@@ -47,7 +47,8 @@ int error_status(ErrorCode code);
 std::string_view error_type(ErrorCode code);
 // {"error":{"type":"...","message":"..."}} with the message JSON-escaped.
 std::string error_json(const Error& e);
-// Appends s to out as the inside of a JSON string (quotes not included).
+// Appends s to out as the inside of a JSON string (quotes not included); invalid UTF-8 becomes
+// U+FFFD, so what an upstream or client sent can never break a JSON answer or log line.
 void append_json_escaped(std::string& out, std::string_view s);
 
 // Result<T>: a value or an Error. Small on purpose; std::expected arrives with C++23.

@@ -4,64 +4,13 @@
 #include <cstdio>
 #include <type_traits>
 
+#include "common/error.h"
+#include "common/utf8.h"
 #include "store/fields.h"
 
 namespace parapet::store {
 
 namespace {
-
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Length of the valid UTF-8 sequence at s[i] (RFC 3629: no overlongs, no surrogates, at most
-// U+10FFFF), or 0 if the bytes there are not one.
-size_t utf8_len(std::string_view s, size_t i) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const unsigned char c = b(0);
-  if (c < 0x80) return 1;
-  size_t n;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size() || b(1) < lo || b(1) > hi) return 0;
-  for (size_t k = 2; k < n; ++k) {
-    if ((b(k) & 0xC0) != 0x80) return 0;
-  }
-  return n;
-}
-
-// Appends s with invalid UTF-8 replaced; `ascii` handles each ASCII byte.
-template <class F>
-void append_utf8(std::string& out, std::string_view s, F&& ascii) {
-  for (size_t i = 0; i < s.size();) {
-    const size_t n = utf8_len(s, i);
-    if (n == 0) {
-      out += kReplacement;
-      ++i;
-    } else if (n == 1) {
-      ascii(static_cast<unsigned char>(s[i++]));
-    } else {
-      const std::string_view ch = s.substr(i, n);
-      // U+2028/U+2029 are valid in JSON but end lines in JavaScript: escape them too.
-      if (ch == "\xE2\x80\xA8" || ch == "\xE2\x80\xA9") {
-        out += ch[2] == '\xA8' ? "\\u2028" : "\\u2029";
-      } else {
-        out += ch;
-      }
-      i += n;
-    }
-  }
-}
 
 struct JsonValidator {
   std::string_view s;
@@ -211,39 +160,7 @@ void append_csv_field(std::string& out, std::string_view s, bool neutralize_form
 
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';
-  append_utf8(out, s, [&](unsigned char c) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  });
+  parapet::append_json_escaped(out, s);
   out += '"';
 }
 

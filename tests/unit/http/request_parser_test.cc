@@ -154,7 +154,7 @@ INSTANTIATE_TEST_SUITE_P(
             "GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 1\r\nC: 1\r\nD: 1\r\nE: 1\r\n\r\n",
             ErrorCode::kHeadersTooLarge},
         Bad{"header_block_too_large", kHugeHeader.c_str(), ErrorCode::kHeadersTooLarge}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& p) { return std::string(p.param.name); });
 
 TEST(RequestParser, ExpectContinueIsReported) {
   RequestParser p;
