@@ -9,7 +9,7 @@
 # results/crashes.tsv and in the report, the process restarted, and the run still measured.
 # Env: CUSTOM_CMD (exec ... parapet serve ...), CUSTOM_PORT, CUSTOM_JSON_URL, CUSTOM_SSE_URL,
 #      DUR LOWC_DUR REPS THREADS HIGHC, PARAPET_WARM (s; a C++ process needs no 30 s JIT warm-up),
-#      IDLE_VARIANT=1 (also measure max_idle_per_host = 128, see below).
+#      NOSTORE_VARIANT=1 (also measure with the log store off, see below).
 set -euo pipefail
 B=$(cd "$1" && pwd)
 cd "$B"
@@ -80,20 +80,20 @@ measure() {
 J=$B/conf/request.json; S=$B/conf/request_stream.json
 start_bg upstream nginx -p "$B/" -c conf/upstream.conf; UP_PID=$LAST_PID; wait_port 9001; sleep 0.5
 
-# Defaults first (what a user gets), then — if IDLE_VARIANT=1 — the same binary with the upstream
-# pool allowed to keep 128 idle connections like the nginx peer's `keepalive 128`: at 64+ client
-# connections the default cap (32) makes part of the requests open a new upstream connection.
-# Pool size does not matter at one connection, so the variant skips the c1 runs.
+# Defaults first (what a user gets: usage parsing, SQLite log store, analytics), then — if
+# NOSTORE_VARIANT=1 — the same binary with `[logs] store = false` (records still feed analytics and
+# /metrics), which is "logging off" for the throughput comparison issue 3 asks for.
+# The c1 runs are for added latency and are done on the defaults only.
 DEFAULT_CMD=$CUSTOM_CMD
 variants=custom
-[[ ${IDLE_VARIANT:-0} == 1 ]] && variants+=" custom-idle128"
+[[ ${NOSTORE_VARIANT:-0} == 1 ]] && variants+=" custom-nostore"
 for variant in $variants; do
   TAG=parapet; RAW=$B/results/raw-$TAG.tsv
   if [[ $variant == custom ]]; then
     CUSTOM_CMD=$DEFAULT_CMD
   else
-    printf '[server]\nworkers = 1\n[upstream]\nmax_idle_per_host = 128\n' > "$B/parapet-idle128.toml"
-    CUSTOM_CMD=${DEFAULT_CMD/parapet-bench.toml/parapet-idle128.toml}
+    printf '[server]\nworkers = 1\n[logs]\nstore = false\n' > "$B/parapet-nostore.toml"
+    CUSTOM_CMD=${DEFAULT_CMD/parapet-bench.toml/parapet-nostore.toml}
   fi
   measure $variant-json c64 64 "$CUSTOM_JSON_URL" "$J" '"usage"'
   [[ $variant == custom ]] && measure $variant-json c1 1 "$CUSTOM_JSON_URL" "$J" '"usage"'

@@ -44,7 +44,7 @@ for r in rows:
     sc = r["scenario"]
     proto = "sse" if sc.endswith("-sse") else "json"
     name = sc.rsplit("-", 1)[0]
-    target = {"custom": "parapet", "custom-idle128": "parapet-idle128",
+    target = {"custom": "parapet", "custom-nostore": "parapet-nostore",
               "portkey-hono2": "portkey", "portkey": "portkey"}.get(name, name)
     groups[(target, proto, r["conns"])].append(r)
 
@@ -86,7 +86,7 @@ def stats(target, proto, conns):
 
 TARGETS = [("direct", "direct (fake upstream)"), ("nginx", "nginx proxy_pass"),
            ("portkey", "Portkey"), ("parapet", "**Parapet** (workers=1)"),
-           ("parapet-idle128", "Parapet, max_idle_per_host=128")]
+           ("parapet-nostore", "Parapet, log store off")]
 CASES = [("json", 1), ("json", 64)] + ([("json", HIGHC)] if HIGHC else []) + [("sse", 1), ("sse", 64)]
 S = {(t, p, c): stats(t, p, c) for t, _ in TARGETS for p, c in CASES}
 
@@ -137,8 +137,10 @@ def targets_check():
     for proto, conns in [c for c in CASES if c[1] != 1]:
         p, n = S[("parapet", proto, conns)], S[("nginx", proto, conns)]
         r = ratio(p and p["rps"], n and n["rps"])
-        lines.append("| throughput per core ≥ 1.0× nginx (pass-through), %s c%d | %s× | %s |" % (
-            proto.upper(), conns, f(r, "%.2f"), verdict(None if r is None else r >= 1.0)))
+        # Parapet's defaults parse usage, store and roll up every record: VISION's "with logging,
+        # usage parsing and analytics on" target (0.85×) applies; 1.0× is for pass-through.
+        lines.append("| throughput per core, logging + usage + analytics on (default) ≥ 0.85× nginx, %s c%d | %s× | %s |" % (
+            proto.upper(), conns, f(r, "%.2f"), verdict(None if r is None else r >= 0.85)))
     for proto, conns in [c for c in CASES if c[1] != 1]:
         p, k = S[("parapet", proto, conns)], S[("portkey", proto, conns)]
         r = ratio(p and p["rps"], k and k["rps"])
@@ -279,8 +281,10 @@ md.append("""- One command: `%s` installs nginx-light, wrk and Google Benchmark 
   `parapet serve --config parapet-bench.toml` (`[server] workers = 1`, the per-core comparison)
   `--upstream openai=http://127.0.0.1:9001/v1 --upstream groq=http://127.0.0.1:9001/stream/v1`; JSON goes to
   `/default/openai/chat/completions`, SSE to `/default/groq/chat/completions` (another OpenAI-protocol provider,
-  because the fake upstream serves SSE on a different path). Its record pipeline today only counts (no store
-  writer, no usage parsing yet), so these are pass-through figures.
+  because the fake upstream serves SSE on a different path). These are Parapet's defaults: usage parsed from
+  every answer (the SSE requests do not ask for usage, so `stream_options.include_usage` is injected upstream and
+  its chunk hidden from the client), one record per request stored in SQLite and rolled up into analytics. The
+  "log store off" rows (`NOSTORE_VARIANT=1`) set `[logs] store = false`.
 - nginx: `proxy_pass` with upstream keep-alive, 1 worker (`proxy_buffering off` for SSE). Portkey 1.15.2 from
   npm, stock for JSON; SSE needs the `@hono/node-server 2.1.8` override (stock answers HTTP 500, shared
   RESULTS.md pitfall 4).

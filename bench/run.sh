@@ -8,7 +8,7 @@
 #   QUICK=1 bench/run.sh         smoke run (~3 min): 1 rep of 5 s, no Portkey, no c512
 #
 # Knobs (env): QUICK=1, PORTKEY=0|1, HIGHC=512 (0: skip the high-concurrency pass), REPS, DUR,
-#   IDLE_VARIANT=1|"" (also Parapet with [upstream] max_idle_per_host = 128), PARAPET_WARM=5,
+#   NOSTORE_VARIANT=1|"" (also Parapet with [logs] store = false), PARAPET_WARM=5,
 #   WARM, LOWC_DUR, SKIP_INSTALL=1, SKIP_MICRO=1, OUT=docs/BENCHMARKS.md,
 #   PEERS_SRC (default: ../shared/bench/peers next to the repo), BENCH_WORK (scratch folder).
 # Every load is on 127.0.0.1 and bounded in time (wrk -d); servers are stopped by the harness.
@@ -21,10 +21,10 @@ BUILD=$ROOT/build-rel
 WORK=${BENCH_WORK:-$BUILD/bench-peers}   # scratch copy: the shared harness writes into its own folder
 OUT=${OUT:-$ROOT/docs/BENCHMARKS.md}
 if [[ $QUICK == 1 ]]; then
-  : "${REPS:=1}" "${DUR:=5}" "${WARM:=3}" "${LOWC_DUR:=5}" "${PORTKEY:=0}" "${HIGHC:=0}" "${IDLE_VARIANT:=0}"
+  : "${REPS:=1}" "${DUR:=5}" "${WARM:=3}" "${LOWC_DUR:=5}" "${PORTKEY:=0}" "${HIGHC:=0}" "${NOSTORE_VARIANT:=0}"
 else
   # WARM 30 s: the Node peers need it before V8 is warm (shared RESULTS.md, pitfall 3).
-  : "${REPS:=3}" "${DUR:=15}" "${WARM:=30}" "${LOWC_DUR:=10}" "${PORTKEY:=1}" "${HIGHC:=512}" "${IDLE_VARIANT=1}"
+  : "${REPS:=3}" "${DUR:=15}" "${WARM:=30}" "${LOWC_DUR:=10}" "${PORTKEY:=1}" "${HIGHC:=512}" "${NOSTORE_VARIANT=1}"
 fi
 PORT=18700 ADMIN=18701   # not the defaults (8700/8701), which developers' own gateways may hold
 log() { echo "[bench $(date +%H:%M:%S)] $*"; }
@@ -82,7 +82,7 @@ export CUSTOM_CMD="exec $BUILD/parapet serve --config $WORK/parapet-bench.toml \
 export CUSTOM_PORT=$PORT
 export CUSTOM_JSON_URL=http://127.0.0.1:$PORT/default/openai/chat/completions
 export CUSTOM_SSE_URL=http://127.0.0.1:$PORT/default/groq/chat/completions
-export REPS DUR WARM LOWC_DUR HIGHC IDLE_VARIANT PARAPET_WARM=${PARAPET_WARM:-5}
+export REPS DUR WARM LOWC_DUR HIGHC NOSTORE_VARIANT PARAPET_WARM=${PARAPET_WARM:-5}
 
 # The harness installs its npm peers itself (npm ci per peer folder) unless told to skip; let it
 # do so once, when the scratch copy has no node_modules yet.
@@ -118,5 +118,5 @@ cmd="bench/run.sh"
 [[ $QUICK == 1 ]] && cmd="QUICK=1 bench/run.sh"
 python3 "$ROOT/bench/report.py" --work "$WORK" --root "$ROOT" --out "$OUT" --highc "$HIGHC" \
   --command "$cmd" --mode "$([[ $QUICK == 1 ]] && echo quick || echo full)" \
-  --settings "REPS=$REPS DUR=${DUR}s WARM=${WARM}s LOWC_DUR=${LOWC_DUR}s PORTKEY=$PORTKEY HIGHC=$HIGHC PARAPET_WARM=${PARAPET_WARM}s IDLE_VARIANT=${IDLE_VARIANT:-0}"
+  --settings "REPS=$REPS DUR=${DUR}s WARM=${WARM}s LOWC_DUR=${LOWC_DUR}s PORTKEY=$PORTKEY HIGHC=$HIGHC PARAPET_WARM=${PARAPET_WARM}s NOSTORE_VARIANT=${NOSTORE_VARIANT:-0}"
 log "wrote $OUT"
