@@ -1,8 +1,10 @@
 #include "admin/handlers.h"
 
 #include <charconv>
+#include <map>
 
 #include "admin/time_arg.h"
+#include "observe/histogram.h"
 #include "store/export.h"
 
 namespace parapet::admin {
@@ -147,16 +149,101 @@ Reply log_get(const Services& s, std::string_view id) {
   return r;
 }
 
+namespace {
+
+// The value of top-level member `key` in a compact metadata object, as JSON text ("" if absent).
+std::string metadata_value(std::string_view json, std::string_view key) {
+  std::string needle = "\"";
+  needle += key;
+  needle += "\":";
+  size_t at = json.find(needle);
+  if (at == std::string_view::npos) return "";
+  size_t i = at + needle.size();
+  if (i < json.size() && json[i] == '"') {
+    size_t end = i + 1;
+    while (end < json.size() && json[end] != '"') end += json[end] == '\\' ? 2 : 1;
+    return std::string(json.substr(i + 1, end - i - 1));
+  }
+  size_t end = json.find_first_of(",}", i);
+  return std::string(json.substr(i, end == std::string_view::npos ? json.size() - i : end - i));
+}
+
+Reply metadata_stats(const Services& s, const std::string& key, int64_t from_us, int64_t to_us) {
+  struct Group {
+    observe::RollupSums sums;
+    observe::Histogram latency;
+  };
+  std::map<std::string, Group> groups;
+  store::LogQuery lq;
+  lq.from_us = from_us;
+  lq.to_us = to_us;
+  lq.limit = store::kMaxLimit;
+  size_t scanned = 0;
+  bool truncated = false;
+  for (;;) {
+    auto page = s.store->query(lq);
+    if (!page) return error_reply(page.error());
+    for (const auto& r : page->records) {
+      Group& g = groups[metadata_value(r.metadata_json, key)];
+      g.sums.add(r);
+      g.latency.record(r.total_us);
+    }
+    scanned += page->records.size();
+    if (page->next_cursor.empty()) break;
+    if (scanned >= kMaxMetadataScan) {
+      truncated = true;
+      break;
+    }
+    lq.cursor = page->next_cursor;
+  }
+  Reply r;
+  r.body = "{\"from_us\":" + std::to_string(from_us) + ",\"to_us\":" + std::to_string(to_us) +
+           ",\"scanned\":" + std::to_string(scanned) +
+           ",\"truncated\":" + (truncated ? "true" : "false") + ",\"rows\":[";
+  bool first = true;
+  for (const auto& [value, g] : groups) {
+    if (!first) r.body += ',';
+    first = false;
+    std::string& o = r.body;
+    o += "{\"metadata\":{";
+    store::append_json_string(o, key);
+    o += ':';
+    store::append_json_string(o, value);
+    o += "},";
+    kv(o, "requests", g.sums.requests);
+    kv(o, "errors", g.sums.errors);
+    kv(o, "input_tokens", g.sums.input_tokens);
+    kv(o, "output_tokens", g.sums.output_tokens);
+    kv(o, "cached_read_tokens", g.sums.cached_read_tokens);
+    kv(o, "cost_micros", g.sums.cost_micros);
+    o += "\"latency_ms\":{\"p50\":";
+    append_num(o, g.latency.count() ? g.latency.percentile(50) / 1000.0 : 0);
+    o += ",\"p99\":";
+    append_num(o, g.latency.count() ? g.latency.percentile(99) / 1000.0 : 0);
+    o += "}}";
+  }
+  r.body += "]}";
+  return r;
+}
+
+}  // namespace
+
 Reply stats(const Services& s, const http::Query& q, int64_t now_us) {
   if (!q.ok()) return error_reply(make_error(ErrorCode::kBadRequest, "malformed query string"));
   observe::AnalyticsQuery aq;
   aq.from_us = now_us - int64_t{86400} * 1'000'000;
   aq.to_us = now_us + 1;
+  std::string metadata_key;
   for (const auto& [k, v] : q.items()) {
     if (k == "from" || k == "to") {
       auto t = parse_time_arg(v, now_us);
       if (!t) return error_reply(t.error());
       (k == "from" ? aq.from_us : aq.to_us) = *t;
+    } else if (k == "group_by" && v.starts_with("metadata.")) {
+      metadata_key = v.substr(9);
+      if (metadata_key.empty()) {
+        return error_reply(make_error(ErrorCode::kBadRequest, "group_by=metadata.KEY needs a key"));
+      }
     } else if (k == "group_by") {
       std::string_view rest = v;
       while (!rest.empty()) {
@@ -192,6 +279,7 @@ Reply stats(const Services& s, const http::Query& q, int64_t now_us) {
       return error_reply(make_error(ErrorCode::kBadRequest, "unknown parameter '" + k + "'"));
     }
   }
+  if (!metadata_key.empty()) return metadata_stats(s, metadata_key, aq.from_us, aq.to_us);
   auto rows = s.analytics->query(aq);
   Reply r;
   r.body = "{\"from_us\":" + std::to_string(aq.from_us) + ",\"to_us\":" + std::to_string(aq.to_us) +

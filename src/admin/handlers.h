@@ -40,6 +40,9 @@ Reply logs_search(const Services& s, const http::Query& q, int64_t now_us);
 Reply log_get(const Services& s, std::string_view id);
 // from (default 24h), to (default now), group_by=gateway,provider,model,key_id,
 // step=minute|hour|day|total
+// group_by=metadata.KEY is answered from the store instead of the rollups (tags are free-form, so
+// they have no rollup series): the matching records are scanned, up to kMaxMetadataScan.
 Reply stats(const Services& s, const http::Query& q, int64_t now_us);
+inline constexpr size_t kMaxMetadataScan = 1'000'000;
 
 }  // namespace parapet::admin

@@ -208,6 +208,14 @@ int run_stats(const StatsArgs& s) {
         group += v.empty() ? "-" : v;
       }
     }
+    simdjson::dom::object tags;
+    if (r["metadata"].get_object().get(tags) == simdjson::SUCCESS) {
+      for (auto field : tags) {
+        std::string_view v;
+        if (field.value.get_string().get(v) != simdjson::SUCCESS) v = "";
+        group = std::string(field.key) + "=" + (v.empty() ? "-" : std::string(v));
+      }
+    }
     if (group.empty()) group = "(all)";
     double p50 = 0, p99 = 0;
     if (r["latency_ms"]["p50"].get_double().get(p50)) p50 = 0;
@@ -250,7 +258,7 @@ void add_stats_command(CLI::App& app) {
   c->add_option("--admin", s->admin, "Admin API HOST:PORT");
   c->add_option("--from", s->from, "Unix seconds, RFC 3339, or an age such as 24h");
   c->add_option("--to", s->to);
-  c->add_option("--group-by", s->group_by, "gateway,provider,model,key_id");
+  c->add_option("--group-by", s->group_by, "gateway,provider,model,key_id or metadata.KEY");
   c->add_option("--step", s->step, "minute | hour | day | total");
   c->add_flag("--json", s->json, "Print the admin API's JSON");
   c->callback([s] { std::exit(run_stats(*s)); });

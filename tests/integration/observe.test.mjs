@@ -110,6 +110,14 @@ test('every surface reports the same requests, tokens and cost', async () => {
   assert.equal(stats.rows[0].output_tokens, tokensOut);
   assert.equal(stats.rows[0].cost_micros, cost);
 
+  // Analytics by a metadata tag (answered from the store).
+  const byTeam = (await request(`${gw.adminUrl}/stats?from=1h&group_by=metadata.team`, { method: 'GET' })).json();
+  const team = Object.fromEntries(byTeam.rows.map((r) => [r.metadata.team, r]));
+  assert.equal(team.search.requests, 2);
+  assert.equal(team.search.input_tokens, 38);
+  assert.equal(team[''].requests, n - 2);
+  assert.equal(byTeam.rows.reduce((a, r) => a + r.cost_micros, 0), cost);
+
   // Prometheus.
   assert.equal(await metric('parapet_requests_total'), n);
   assert.equal(await metric('parapet_cost_micros_total'), cost);
