@@ -542,6 +542,7 @@ awaitable<void> run(Exchange& x) {
   route::Target target;
   std::optional<cost::CustomCost> custom_cost;
   if (auto routed = route::resolve(x.cfg, x.req.target, target); !routed) {
+    r.gateway = target.gateway;
     co_await send_error(x, routed.error());
   } else if (auto plan = plan_request(x, target, custom_cost); !plan) {
     co_await send_error(x, plan.error());

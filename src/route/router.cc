@@ -21,6 +21,7 @@ Result<bool> resolve(const config::Snapshot& snap, std::string_view target, Targ
   if (gateway.empty() || !snap.has_gateway(gateway)) {
     return not_found("unknown gateway '" + std::string(gateway.substr(0, 64)) + "'");
   }
+  out.gateway = gateway;  // known even when the provider is not: the record keeps it
   if (!rest.starts_with('/')) return not_found("missing provider: use /{gateway}/{provider}/...");
   rest.remove_prefix(1);
   std::string_view provider = next_segment(rest);

@@ -32,7 +32,8 @@ struct Target {
 };
 
 // REQUIRES: target is the raw request-target of an origin-form request (starts with '/').
-// Errors: kNotFound for an unknown gateway or provider or a path the provider cannot serve.
+// Errors: kNotFound for an unknown gateway or provider or a path the provider cannot serve; out.gateway
+// is set as soon as the gateway is known, so an error can still be attributed to it.
 Result<bool> resolve(const config::Snapshot& snap, std::string_view target, Target& out);
 
 }  // namespace parapet::route

@@ -93,6 +93,7 @@ test('every surface reports the same requests, tokens and cost', async () => {
   assert.equal(byId[ids[0]].metadata.team, 'search');
   assert.equal(byId[ids[0]].endpoint, '/chat/completions');
   assert.equal(byId[ids[8]].error_type, 'not_found');
+  assert.equal(byId[ids[8]].gateway, 'default');
 
   // Filters.
   const tagged = (await request(`${gw.adminUrl}/logs?metadata=team%3Dsearch`, { method: 'GET' })).json();

@@ -56,6 +56,13 @@ TEST(Router, UnknownGatewayOrProviderIsNotFound) {
   }
 }
 
+TEST(Router, UnknownProviderKeepsTheGateway) {
+  auto s = snap();
+  Target t;
+  ASSERT_FALSE(resolve(*s, "/default/nope/x", t).ok());
+  EXPECT_EQ(t.gateway, "default");
+}
+
 TEST(Router, ConfiguredGateways) {
   config::Flags f;
   auto s = config::load_from_string("[gateways.prod]\n[gateways.staging]\n", f);
