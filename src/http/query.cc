@@ -39,7 +39,8 @@ Query::Query(std::string_view raw) {
     if (part.empty()) continue;
     size_t eq = part.find('=');
     auto k = percent_decode(part.substr(0, eq));
-    auto v = percent_decode(eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1));
+    auto v =
+        percent_decode(eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1));
     if (!k || !v) {
       ok_ = false;
       continue;

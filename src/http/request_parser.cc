@@ -4,6 +4,8 @@
 #include <boost/beast/http/error.hpp>
 #include <optional>
 
+#include "http/head_storage.h"
+
 namespace parapet::http {
 
 namespace beast = boost::beast;
@@ -25,12 +27,8 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
 
   RequestLimits limits;
   std::optional<Error> err;  // our own verdict, more precise than Beast's error code
-  std::string storage;       // copies of the start line and fields; views point here
-  struct Span {
-    size_t name_off, name_len, value_off, value_len;
-  };
-  std::vector<Span> spans;
-  size_t method_off = 0, method_len = 0, target_off = 0, target_len = 0;
+  HeadStorage storage;       // copies of the start line and fields; views point here
+  HeadStorage::Ref method_ref, target_ref;
   int host_count = 0;
   bool seen_cl = false, seen_te = false;
 
@@ -40,12 +38,6 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
   }
 
  private:
-  size_t keep(std::string_view s) {
-    size_t off = storage.size();
-    storage.append(s);
-    return off;
-  }
-
   void on_request_impl(bhttp::verb, beast::string_view method, beast::string_view target,
                        int version, beast::error_code& ec) override {
     if (target.size() > limits.max_uri_bytes) {
@@ -55,10 +47,8 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
     if (version != 10 && version != 11) {
       return fail(ec, ErrorCode::kBadRequest, "unsupported HTTP version");
     }
-    method_off = keep(method);
-    method_len = method.size();
-    target_off = keep(target);
-    target_len = target.size();
+    method_ref = storage.keep(method);
+    target_ref = storage.keep(target);
     owner_.head_.version = version;
   }
 
@@ -68,7 +58,7 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
 
   void on_field_impl(bhttp::field f, beast::string_view name, beast::string_view value,
                      beast::error_code& ec) override {
-    if (spans.size() >= limits.max_header_count) {
+    if (storage.field_count() >= limits.max_header_count) {
       return fail(ec, ErrorCode::kHeadersTooLarge,
                   "more than " + std::to_string(limits.max_header_count) + " header fields");
     }
@@ -103,12 +93,7 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
       default:
         break;
     }
-    Span s;
-    s.name_off = keep(name);
-    s.name_len = name.size();
-    s.value_off = keep(value);
-    s.value_len = value.size();
-    spans.push_back(s);
+    storage.add_field(name, value);
   }
 
   void on_header_impl(beast::error_code& ec) override {
@@ -118,14 +103,9 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
                   host_count == 0 ? "missing Host header" : "repeated Host header");
     }
     if (host_count > 1) return fail(ec, ErrorCode::kBadRequest, "repeated Host header");
-    const char* base = storage.data();
-    h.method = std::string_view(base + method_off, method_len);
-    h.target = std::string_view(base + target_off, target_len);
-    h.headers.clear();
-    for (const Span& s : spans) {
-      h.headers.add(std::string_view(base + s.name_off, s.name_len),
-                    std::string_view(base + s.value_off, s.value_len));
-    }
+    h.method = storage.view(method_ref);
+    h.target = storage.view(target_ref);
+    storage.fill(h.headers);
     h.keep_alive = keep_alive();
     h.chunked = chunked();
     if (auto cl = content_length()) {
@@ -161,18 +141,12 @@ RequestParser::~RequestParser() = default;
 void RequestParser::reset(const RequestLimits& limits) {
   // Beast's parser cannot be re-armed, so each request gets a fresh one; storage is carried over
   // so its capacity is reused and views stay allocation-free after warm-up.
-  std::string storage;
-  std::vector<Impl::Span> spans;
-  if (impl_) {
-    storage = std::move(impl_->storage);
-    spans = std::move(impl_->spans);
-  }
+  HeadStorage storage;
+  if (impl_) storage = std::move(impl_->storage);
   impl_ = std::make_unique<Impl>(*this);
   impl_->limits = limits;
   impl_->storage = std::move(storage);
   impl_->storage.clear();
-  impl_->spans = std::move(spans);
-  impl_->spans.clear();
   impl_->header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
   impl_->body_limit(limits.max_body_bytes);
   impl_->eager(true);

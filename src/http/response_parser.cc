@@ -3,6 +3,8 @@
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include "http/head_storage.h"
+
 namespace parapet::http {
 
 namespace beast = boost::beast;
@@ -12,20 +14,11 @@ class ResponseParser::Impl : public bhttp::basic_parser<false> {
  public:
   explicit Impl(ResponseParser& owner) : owner_(owner) {}
 
-  std::string storage;
-  struct Span {
-    size_t name_off, name_len, value_off, value_len;
-  };
-  std::vector<Span> spans;
-  size_t reason_off = 0, reason_len = 0;
+  HeadStorage storage;
+  HeadStorage::Ref reason_ref;
   int status = 0;
 
  private:
-  size_t keep(std::string_view s) {
-    size_t off = storage.size();
-    storage.append(s);
-    return off;
-  }
   void on_request_impl(bhttp::verb, beast::string_view, beast::string_view, int,
                        beast::error_code& ec) override {
     ec = bhttp::error::bad_version;
@@ -33,30 +26,22 @@ class ResponseParser::Impl : public bhttp::basic_parser<false> {
   void on_response_impl(int code, beast::string_view reason, int version,
                         beast::error_code&) override {
     status = code;
-    reason_off = keep(reason);
-    reason_len = reason.size();
+    reason_ref = storage.keep(reason);
     owner_.head_.version = version;
   }
   void on_field_impl(bhttp::field, beast::string_view name, beast::string_view value,
                      beast::error_code& ec) override {
-    if (spans.size() >= 500) {
+    if (storage.field_count() >= 500) {
       ec = bhttp::error::header_limit;
       return;
     }
-    Span s{keep(name), name.size(), 0, value.size()};
-    s.value_off = keep(value);
-    spans.push_back(s);
+    storage.add_field(name, value);
   }
   void on_header_impl(beast::error_code&) override {
     ResponseHead& h = owner_.head_;
-    const char* base = storage.data();
     h.status = status;
-    h.reason = std::string_view(base + reason_off, reason_len);
-    h.headers.clear();
-    for (const Span& s : spans) {
-      h.headers.add(std::string_view(base + s.name_off, s.name_len),
-                    std::string_view(base + s.value_off, s.value_len));
-    }
+    h.reason = storage.view(reason_ref);
+    storage.fill(h.headers);
     h.keep_alive = keep_alive();
     h.chunked = chunked();
     if (auto cl = content_length()) {
@@ -85,7 +70,7 @@ ResponseParser::ResponseParser() = default;
 ResponseParser::~ResponseParser() = default;
 
 void ResponseParser::restart() {
-  std::string storage;
+  HeadStorage storage;
   if (impl_) storage = std::move(impl_->storage);
   impl_ = std::make_unique<Impl>(*this);
   impl_->storage = std::move(storage);

@@ -1,6 +1,5 @@
 #include "server/session.h"
 
-#include <sys/socket.h>
 
 #include "server/worker.h"
 

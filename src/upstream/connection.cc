@@ -1,6 +1,5 @@
 #include "upstream/connection.h"
 
-#include <sys/socket.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read_until.hpp>
