@@ -15,6 +15,7 @@ ErrorSource Error::source() const {
       return ErrorSource::kUpstream;
     case ErrorCode::kInternal:
     case ErrorCode::kOverloaded:
+    case ErrorCode::kCircuitOpen:
       return ErrorSource::kInternal;
     default:
       return ErrorSource::kClient;
@@ -26,6 +27,7 @@ bool Error::retryable() const {
     case ErrorCode::kUpstreamUnreachable:
     case ErrorCode::kUpstreamTimeout:
     case ErrorCode::kOverloaded:
+    case ErrorCode::kCircuitOpen:
       return true;
     default:
       return false;
@@ -55,7 +57,15 @@ int error_status(ErrorCode code) {
     case ErrorCode::kUpstreamProtocol:
       return 502;
     case ErrorCode::kOverloaded:
+    case ErrorCode::kCircuitOpen:
       return 503;
+    case ErrorCode::kUnauthorized:
+      return 401;
+    case ErrorCode::kForbidden:
+      return 403;
+    case ErrorCode::kRateLimited:
+    case ErrorCode::kBudgetExceeded:
+      return 429;
     case ErrorCode::kUpstreamTimeout:
       return 504;
     case ErrorCode::kInternal:
@@ -92,6 +102,16 @@ std::string_view error_type(ErrorCode code) {
       return "upstream_timeout";
     case ErrorCode::kOverloaded:
       return "overloaded";
+    case ErrorCode::kUnauthorized:
+      return "unauthorized";
+    case ErrorCode::kForbidden:
+      return "forbidden";
+    case ErrorCode::kRateLimited:
+      return "rate_limited";
+    case ErrorCode::kBudgetExceeded:
+      return "budget_exceeded";
+    case ErrorCode::kCircuitOpen:
+      return "circuit_open";
     case ErrorCode::kInternal:
       return "internal_error";
   }

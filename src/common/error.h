@@ -27,6 +27,11 @@ enum class ErrorCode {
   kUpstreamProtocol,     // the upstream answered with malformed HTTP: 502
   kUpstreamTimeout,      // connect, first byte, idle or total deadline: 504
   kOverloaded,           // gateway at its connection or queue limit, or draining: 503
+  kUnauthorized,         // missing or wrong gateway token / virtual key: 401
+  kForbidden,            // a valid key not allowed here (gateway, provider, revoked): 403
+  kRateLimited,          // a rate-limit rule refused the request: 429
+  kBudgetExceeded,       // a spend budget cannot cover the request: 429
+  kCircuitOpen,          // the upstream's circuit breaker is open: 503
   kInternal,             // our bug: 500
 };
 

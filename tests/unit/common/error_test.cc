@@ -18,3 +18,14 @@ TEST(Error, JsonBodyIsAlwaysWellFormed) {
 
 }  // namespace
 }  // namespace parapet
+
+TEST(Error, ControlErrorsHaveTheirStatusAndType) {
+  EXPECT_EQ(error_status(ErrorCode::kUnauthorized), 401);
+  EXPECT_EQ(error_status(ErrorCode::kForbidden), 403);
+  EXPECT_EQ(error_status(ErrorCode::kRateLimited), 429);
+  EXPECT_EQ(error_type(ErrorCode::kBudgetExceeded), "budget_exceeded");
+  EXPECT_EQ(error_status(ErrorCode::kBudgetExceeded), 429);
+  EXPECT_EQ(error_status(ErrorCode::kCircuitOpen), 503);
+  EXPECT_TRUE(Error{ErrorCode::kCircuitOpen, ""}.retryable());
+  EXPECT_FALSE(Error{ErrorCode::kRateLimited, ""}.retryable());
+}
