@@ -16,9 +16,6 @@ TEST(Error, JsonBodyIsAlwaysWellFormed) {
   EXPECT_EQ(e.source(), ErrorSource::kUpstream);
 }
 
-}  // namespace
-}  // namespace parapet
-
 TEST(Error, ControlErrorsHaveTheirStatusAndType) {
   EXPECT_EQ(error_status(ErrorCode::kUnauthorized), 401);
   EXPECT_EQ(error_status(ErrorCode::kForbidden), 403);
@@ -26,6 +23,9 @@ TEST(Error, ControlErrorsHaveTheirStatusAndType) {
   EXPECT_EQ(error_type(ErrorCode::kBudgetExceeded), "budget_exceeded");
   EXPECT_EQ(error_status(ErrorCode::kBudgetExceeded), 429);
   EXPECT_EQ(error_status(ErrorCode::kCircuitOpen), 503);
-  EXPECT_TRUE(Error{ErrorCode::kCircuitOpen, ""}.retryable());
-  EXPECT_FALSE(Error{ErrorCode::kRateLimited, ""}.retryable());
+  EXPECT_TRUE(make_error(ErrorCode::kCircuitOpen, "x").retryable());
+  EXPECT_FALSE(make_error(ErrorCode::kRateLimited, "x").retryable());
 }
+
+}  // namespace
+}  // namespace parapet
