@@ -4,6 +4,7 @@
 // Thread-safety: called on the admin thread; the store and analytics are safe to read from it.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,16 @@ struct Reply {
 };
 
 Reply error_reply(const Error& e);
+
+// One admin request as a handler sees it. Handlers registered with AdminServer::handle() serve
+// their path and everything under it, for any method; they answer 405 for methods they lack.
+struct Request {
+  std::string_view method;
+  std::string_view path;  // without the query
+  const http::Query& query;
+  std::string_view body;  // decoded request body (JSON for write endpoints)
+};
+using Handler = std::function<Reply(const Request&)>;
 
 // Filters: from, to, gateway, provider, model, status (429 | 4xx), errors=1, error_type, key_id,
 // metadata=key=value (repeatable), q (text in error messages), cursor, limit.

@@ -10,7 +10,8 @@ namespace parapet::cli {
 
 namespace {
 
-Result<int> exchange(const std::string& admin, const std::string& target,
+Result<int> exchange(const std::string& admin, std::string_view method, const std::string& target,
+                     std::string_view body_out,
                      const std::function<bool(std::string_view)>& on_bytes) {
   size_t colon = admin.rfind(':');
   if (colon == std::string::npos) {
@@ -29,8 +30,14 @@ Result<int> exchange(const std::string& admin, const std::string& target,
                       "cannot reach the admin API at " + admin + ": " + ec.message() +
                           " (is `parapet serve` running? see --admin)");
   }
-  std::string req = "GET " + target + " HTTP/1.1\r\nHost: " + admin +
-                    "\r\nAccept: */*\r\nConnection: close\r\n\r\n";
+  std::string req = std::string(method) + " " + target + " HTTP/1.1\r\nHost: " + admin +
+                    "\r\nAccept: */*\r\nConnection: close\r\n";
+  if (!body_out.empty() || method == "POST" || method == "PUT") {
+    req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body_out.size()) +
+           "\r\n";
+  }
+  req += "\r\n";
+  req += body_out;
   asio::write(sock, asio::buffer(req), ec);
   if (ec) return make_error(ErrorCode::kUpstreamUnreachable, "admin write failed: " + ec.message());
   http::ResponseParser parser;
@@ -63,8 +70,13 @@ Result<int> exchange(const std::string& admin, const std::string& target,
 }  // namespace
 
 Result<AdminAnswer> admin_get(const std::string& admin, const std::string& target) {
+  return admin_call(admin, "GET", target, {});
+}
+
+Result<AdminAnswer> admin_call(const std::string& admin, std::string_view method,
+                               const std::string& target, std::string_view body) {
   AdminAnswer a;
-  auto st = exchange(admin, target, [&](std::string_view b) {
+  auto st = exchange(admin, method, target, body, [&](std::string_view b) {
     a.body.append(b);
     return true;
   });
@@ -75,7 +87,7 @@ Result<AdminAnswer> admin_get(const std::string& admin, const std::string& targe
 
 Result<int> admin_stream(const std::string& admin, const std::string& target,
                          const std::function<bool(std::string_view)>& on_bytes) {
-  return exchange(admin, target, on_bytes);
+  return exchange(admin, "GET", target, {}, on_bytes);
 }
 
 }  // namespace parapet::cli

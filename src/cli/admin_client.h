@@ -1,4 +1,4 @@
-// The CLI's way to the admin API: one blocking GET on 127.0.0.1 (or wherever --admin points),
+// The CLI's way to the admin API: one blocking request on 127.0.0.1 (or wherever --admin points),
 // answer decoded by the same HTTP parser the gateway uses. Everything the admin API offers, the
 // CLI offers through this (VISION.md).
 // Thread-safety: no shared state.
@@ -19,6 +19,9 @@ struct AdminAnswer {
 
 // GET `target` (path + query) from the admin listener at host:port.
 Result<AdminAnswer> admin_get(const std::string& admin, const std::string& target);
+// Any method; a non-empty `body` is sent as JSON.
+Result<AdminAnswer> admin_call(const std::string& admin, std::string_view method,
+                               const std::string& target, std::string_view body);
 
 // GET a streaming endpoint; on_bytes gets the decoded body as it arrives and returns false to stop.
 Result<int> admin_stream(const std::string& admin, const std::string& target,

@@ -128,7 +128,7 @@ awaitable<void> AdminServer::session(std::shared_ptr<tcp::socket> sp) {
       co_await export_logs(s, query);
       co_return;
     }
-    admin::Reply reply = route(h.method, path, query);
+    admin::Reply reply = route(h.method, path, query, parser.body());
     bool close = !h.keep_alive || stopped_;
     if (!co_await write_whole(s, reply.status, reply.content_type, reply.body, close) || close) {
       co_return;
@@ -136,8 +136,18 @@ awaitable<void> AdminServer::session(std::shared_ptr<tcp::socket> sp) {
   }
 }
 
+void AdminServer::handle(std::string prefix, admin::Handler h) {
+  handlers_.emplace_back(std::move(prefix), std::move(h));
+}
+
 admin::Reply AdminServer::route(std::string_view method, std::string_view path,
-                                const http::Query& q) {
+                                const http::Query& q, std::string_view body) {
+  for (const auto& [prefix, h] : handlers_) {
+    if (path == prefix ||
+        (path.starts_with(prefix) && path.size() > prefix.size() && path[prefix.size()] == '/')) {
+      return h(admin::Request{method, path, q, body});
+    }
+  }
   if (method != "GET" && method != "HEAD") {
     return admin::error_reply(
         make_error(ErrorCode::kMethodNotAllowed, "admin endpoints accept GET"));

@@ -26,6 +26,9 @@ class AdminServer {
   Result<tcp::endpoint> listen(const tcp::endpoint& ep);
   void start();
   void stop();  // closes the listener and every open admin connection
+  // Serves `prefix` and every path under it ("/keys" also gets "/keys/ID") with `h`. Call before
+  // start(). Built-in read endpoints are matched first.
+  void handle(std::string prefix, admin::Handler h);
 
  private:
   awaitable<void> accept_loop();
@@ -34,13 +37,15 @@ class AdminServer {
                               std::string_view body, bool close);
   awaitable<void> tail(tcp::socket& s, const http::Query& q);
   awaitable<void> export_logs(tcp::socket& s, const http::Query& q);
-  admin::Reply route(std::string_view method, std::string_view path, const http::Query& q);
+  admin::Reply route(std::string_view method, std::string_view path, const http::Query& q,
+                     std::string_view body);
 
   asio::io_context& ioc_;
   tcp::acceptor acceptor_;
   admin::Services services_;
   admin::LiveTail& tail_;
   AdminHooks hooks_;
+  std::vector<std::pair<std::string, admin::Handler>> handlers_;
   std::vector<std::weak_ptr<tcp::socket>> open_;
   bool stopped_ = false;
 };
