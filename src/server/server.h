@@ -21,6 +21,9 @@ class Analytics;
 namespace parapet::store {
 class SqliteStore;
 }
+namespace parapet::access {
+class Registry;
+}
 namespace parapet::admin {
 class LiveTail;
 }
@@ -57,6 +60,7 @@ class Server {
   std::unique_ptr<observe::Analytics> analytics_;
   std::unique_ptr<admin::LiveTail> tail_;
   std::unique_ptr<observe::Recorder> recorder_;
+  std::unique_ptr<access::Registry> access_;
   std::unique_ptr<AdminServer> admin_;
   std::unique_ptr<asio::signal_set> signals_;
   bool draining_ = false;
