@@ -212,3 +212,28 @@ gateways = ["default"]
   // Missing variable: a clear start-up error.
   await assert.rejects(startGateway({ upstreams: upstreams(), config }), /CI_OPENAI_KEY/);
 });
+
+test('SIGHUP reload: config keys change, admin keys and their effect stay', async () => {
+  const vk = await createVirtual('openai', REAL_OPENAI);
+  const gen = execFileSync(parapetBin(), ['keys', 'generate', '--id', 'reloaded'], { encoding: 'utf8' });
+  const token = /secret:\s+(pgt_\S+)/.exec(gen)[1];
+  const hash = /secret_sha256 = "([0-9a-f]{64})"/.exec(gen)[1];
+  const withToken = `${CONFIG}\n[[access.keys]]\nid = "reloaded"\nsecret_sha256 = "${hash}"\n`;
+  const tokenHeader = { 'x-parapet-authorization': `Bearer ${token}`, authorization: 'Bearer sk-own' };
+
+  assert.equal((await post('/default/openai/chat/completions', tokenHeader)).status, 401);
+  gw.writeConfig(withToken);
+  gw.proc.kill('SIGHUP');
+  await waitFor(async () => (await post('/default/openai/chat/completions', tokenHeader)).status === 200,
+                { what: 'the reloaded token to be accepted', intervalMs: 50 });
+  // The admin-created key kept working across the reload.
+  assert.equal((await post('/default/openai/chat/completions', { authorization: `Bearer ${vk.secret}` })).status, 200);
+
+  // Removing the gateway's auth flag opens it; removing the key revokes it.
+  gw.writeConfig('[gateways.default]\n[gateways.open]\n');
+  gw.proc.kill('SIGHUP');
+  await waitFor(async () => (await post('/default/openai/chat/completions', { authorization: 'Bearer sk-own' })).status === 200,
+                { what: 'the gateway to open', intervalMs: 50 });
+  assert.equal((await post('/default/openai/chat/completions', tokenHeader)).status, 401);
+  assert.equal(gw.proc.exitCode, null);
+});
