@@ -17,6 +17,7 @@
 #include "common/error.h"
 #include "common/url.h"
 #include "cost/price_table.h"
+#include "limits/rule.h"
 #include "providers/provider.h"
 
 namespace parapet::config {
@@ -109,6 +110,9 @@ struct Snapshot {
   std::vector<std::string> gateways;                    // names accepted as /{gateway}/
   std::vector<std::string> gateways_with_bodies;        // [gateways.X] log_bodies = true
   std::vector<std::string> gateways_with_auth;          // [gateways.X] auth = true
+  // [[gateways.X.limits]] and [[gateways.X.budgets]] (docs/limits.md); their counters live outside
+  // the snapshot (limits::State), keyed by rule id, so a reload keeps them.
+  std::vector<limits::Rule> limit_rules;
   std::unordered_map<std::string, Upstream> upstreams;  // every built-in provider + custom ones
   std::string config_path;                              // "" when running on defaults
   uint64_t generation = 0;                              // 1 at start, +1 per successful reload

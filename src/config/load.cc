@@ -9,6 +9,9 @@
 
 namespace parapet::config {
 
+// [[gateways.NAME.limits]] / [[gateways.NAME.budgets]] (limits_config.cc).
+Result<bool> read_limit_rules(Snapshot& s, const std::string& gateway, const toml::table& t);
+
 namespace {
 
 Error config_error(std::string what) { return make_error(ErrorCode::kBadRequest, std::move(what)); }
@@ -232,7 +235,9 @@ Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
       std::string name(k.str());
       if (!valid_name(name)) return config_error("gateway name '" + name + "' must be [a-z0-9-_]");
       if (!v.is_table()) return config_error("[gateways." + name + "] must be a table");
-      PARAPET_TRY(only_keys(*v.as_table(), "gateways." + name, {"log_bodies", "auth"}));
+      PARAPET_TRY(only_keys(*v.as_table(), "gateways." + name,
+                            {"log_bodies", "auth", "limits", "budgets"}));
+      PARAPET_TRY(read_limit_rules(s, name, *v.as_table()));
       if (const toml::node* n = v.as_table()->get("auth")) {
         auto* b = n->as_boolean();
         if (!b) return config_error("[gateways." + name + "] auth must be true or false");

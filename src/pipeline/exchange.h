@@ -17,6 +17,7 @@
 #include "config/config.h"
 #include "http/request_parser.h"
 #include "http/response_parser.h"
+#include "limits/limiter.h"
 #include "observe/log_id.h"
 #include "observe/record.h"
 #include "observe/recorder.h"
@@ -46,9 +47,12 @@ struct WorkerEnv {
   observe::Counters& counters;
   uint64_t worker_id = 0;
   observe::LogIdGenerator ids;
-  observe::Recorder* recorder = nullptr;  // where records go after the log phase
-  access::Registry* access = nullptr;     // gateway tokens and virtual keys (nullptr: none)
-  access::View access_view;               // this worker's cached view of it
+  observe::Recorder* recorder = nullptr;     // where records go after the log phase
+  access::Registry* access = nullptr;        // gateway tokens and virtual keys (nullptr: none)
+  access::View access_view;                  // this worker's cached view of it
+  limits::Registry* limits = nullptr;        // rate-limit and budget rules (nullptr: none)
+  limits::View limits_view;                  // this worker's cached view of them
+  std::unique_ptr<limits::Limiter> limiter;  // this worker's slot of the shared counters
 };
 
 // Per-connection scratch kept across requests so the steady state allocates nothing.
@@ -88,6 +92,7 @@ struct Exchange {
   std::vector<std::pair<std::string, std::string>> credential_swaps;
   size_t body_capture = 0;  // bytes of each body to keep in the record (0: none)
   Clock::time_point upstream_sent{}, upstream_head{};
+  std::string local_headers;  // extra "name: value\r\n" lines for a local answer (retry-after)
   observe::RequestRecord record;
 };
 

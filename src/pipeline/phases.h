@@ -3,7 +3,10 @@
 // Thread-safety: the worker's thread, like the Exchange.
 #pragma once
 
+#include <optional>
+
 #include "common/error.h"
+#include "cost/cost.h"
 #include "pipeline/exchange.h"
 #include "route/router.h"
 
@@ -12,5 +15,13 @@ namespace parapet::pipeline {
 // Auth phase (auth_phase.cc): gateway tokens and virtual keys (docs/access.md). Sets the record's
 // key_id and x.credential_swaps, and rewrites a virtual key in the query of t.path.
 Result<bool> authorize(Exchange& x, route::Target& t);
+
+// Limits phase (limit_phase.cc): rate limits and budgets of the gateway (docs/limits.md). Counts
+// the request and reserves its worst-case cost into `ticket`; on refusal sets x.local_headers
+// (retry-after, x-ratelimit-*) and returns the error to send.
+Result<bool> check_limits(Exchange& x, const std::optional<cost::CustomCost>& custom_cost,
+                          limits::Limiter::Ticket& ticket);
+// After the answer (whatever happened): tokens and the real cost settle the ticket.
+void finish_limits(Exchange& x, limits::Limiter::Ticket& ticket);
 
 }  // namespace parapet::pipeline

@@ -556,6 +556,7 @@ awaitable<void> run(Exchange& x) {
 
   route::Target target;
   std::optional<cost::CustomCost> custom_cost;
+  limits::Limiter::Ticket ticket;
   if (auto routed = route::resolve(x.cfg, x.req.target, target); !routed) {
     r.gateway = target.gateway;
     co_await send_error(x, routed.error());
@@ -565,6 +566,8 @@ awaitable<void> run(Exchange& x) {
     co_await send_error(x, auth.error());
   } else if (auto plan = plan_request(x, target, custom_cost); !plan) {
     co_await send_error(x, plan.error());
+  } else if (auto lim = check_limits(x, custom_cost, ticket); !lim) {
+    co_await send_error(x, lim.error());
   } else {
     co_await proxy(x, target);
     if (x.upstream_sent != Clock::time_point{}) {
@@ -574,6 +577,7 @@ awaitable<void> run(Exchange& x) {
     }
     price(x, custom_cost);
   }
+  finish_limits(x, ticket);
   x.watchdog.clear();
   log(x.env, std::move(r), x.started, x.first_byte);
 }

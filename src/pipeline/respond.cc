@@ -68,7 +68,7 @@ std::string_view reason_phrase(int status) {
 
 namespace {
 void append_head(std::string& out, int status, std::string_view content_type, size_t length,
-                 bool close, std::string_view log_id = {}) {
+                 bool close, std::string_view log_id = {}, std::string_view extra = {}) {
   out += "HTTP/1.1 ";
   out += std::to_string(status);
   out += ' ';
@@ -83,6 +83,7 @@ void append_head(std::string& out, int status, std::string_view content_type, si
     out += log_id;
     out += "\r\n";
   }
+  out += extra;
   if (close) out += "connection: close\r\n";
   out += "\r\n";
 }
@@ -102,7 +103,7 @@ awaitable<bool> send_local(Exchange& x, int status, std::string_view content_typ
   if (close) x.close_after = true;
   std::string& head = x.scratch.head;
   head.clear();
-  append_head(head, status, content_type, body.size(), close, x.record.id);
+  append_head(head, status, content_type, body.size(), close, x.record.id, x.local_headers);
   x.record.status = status;
   if (x.first_byte == Clock::time_point{}) x.first_byte = Clock::now();
   std::array<asio::const_buffer, 2> bufs{asio::buffer(head), asio::buffer(body)};

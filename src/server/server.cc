@@ -2,6 +2,7 @@
 
 #include <boost/asio/signal_set.hpp>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -9,7 +10,11 @@
 #include "access/config_keys.h"
 #include "access/registry.h"
 #include "admin/keys.h"
+#include "admin/limits.h"
 #include "admin/live_tail.h"
+#include "limits/counters.h"
+#include "limits/registry.h"
+#include "limits/seed.h"
 #include "observe/analytics.h"
 #include "observe/prometheus.h"
 #include "observe/recorder.h"
@@ -64,6 +69,12 @@ std::string endpoint_text(const tcp::endpoint& ep) {
   return a + ":" + std::to_string(ep.port());
 }
 
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 int worker_count(const config::Snapshot& s) {
   if (s.server.workers > 0) return s.server.workers;
   unsigned n = std::thread::hardware_concurrency();
@@ -97,7 +108,7 @@ Result<bool> Server::start() {
   if (!admin_ep) return admin_ep.error();
 
   store::StoreOptions so;
-  so.path = (std::filesystem::path(cfg_->server.data_dir) / "logs.db").string();
+  so.path = logs_db_path();
   so.retention.max_age_days = cfg_->logs.retention_days;
   so.retention.max_bytes = cfg_->logs.max_bytes;
   auto st = store::SqliteStore::open(std::move(so));
@@ -116,6 +127,14 @@ Result<bool> Server::start() {
   tail_ = std::make_unique<admin::LiveTail>(ioc_);
 
   int n = worker_count(*cfg_);
+  auto limits = limits::Registry::open(cfg_->server.data_dir);
+  if (!limits) return limits.error();
+  limits_ = std::move(*limits);
+  PARAPET_TRY(limits_->set_config_rules(cfg_->limit_rules));
+  limit_state_ = std::make_unique<limits::State>(static_cast<size_t>(n));
+  PARAPET_TRY(limits::seed_budgets(*limit_state_, *limits_->current(), logs_db_path(), now_ms()));
+  shared_->limits = limits_.get();
+  shared_->limit_state = limit_state_.get();
   observe::RecorderOptions ro;
   ro.workers = static_cast<size_t>(n);
   ro.ring_capacity = cfg_->logs.queue_capacity;
@@ -140,6 +159,7 @@ Result<bool> Server::start() {
       AdminHooks{[this] { return draining_; }, [this] { return metrics_text(); },
                  [this] { return cfg_->generation; }});
   admin_->handle("/keys", admin::keys_handler(*access_));
+  admin_->handle("/limits", admin::limits_handler(*limits_, *limit_state_, logs_db_path()));
   auto admin_bound = admin_->listen(*admin_ep);
   if (!admin_bound) return admin_bound.error();
   // Signal handling is in place before anyone can learn our ports: a supervisor that sends SIGHUP
@@ -152,6 +172,10 @@ Result<bool> Server::start() {
               endpoint_text(*admin_bound).c_str());
   std::fflush(stdout);
   return true;
+}
+
+std::string Server::logs_db_path() const {
+  return (std::filesystem::path(cfg_->server.data_dir) / "logs.db").string();
 }
 
 void Server::reload() {
@@ -181,6 +205,16 @@ void Server::reload() {
     std::fprintf(stderr, "parapet: reload failed, keeping the running config: %s\n",
                  config_keys.error().message.c_str());
     return;
+  }
+  if (auto set = limits_->set_config_rules((*next)->limit_rules); !set) {
+    std::fprintf(stderr, "parapet: reload failed, keeping the running config: %s\n",
+                 set.error().message.c_str());
+    return;
+  }
+  if (auto seeded =
+          limits::seed_budgets(*limit_state_, *limits_->current(), logs_db_path(), now_ms());
+      !seeded) {
+    std::fprintf(stderr, "parapet: budget spend not seeded: %s\n", seeded.error().message.c_str());
   }
   cfg_ = *next;
   for (auto& w : workers_) w->update_config(cfg_, tls);

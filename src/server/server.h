@@ -27,6 +27,10 @@ class Registry;
 namespace parapet::admin {
 class LiveTail;
 }
+namespace parapet::limits {
+class Registry;
+class State;
+}  // namespace parapet::limits
 
 namespace parapet::server {
 
@@ -49,6 +53,7 @@ class Server {
   void begin_drain();
   void wait_signal();
   std::string metrics_text() const;
+  std::string logs_db_path() const;
 
   config::Flags flags_;
   std::shared_ptr<const config::Snapshot> cfg_;
@@ -61,6 +66,10 @@ class Server {
   std::unique_ptr<admin::LiveTail> tail_;
   std::unique_ptr<observe::Recorder> recorder_;
   std::unique_ptr<access::Registry> access_;
+  // Rate-limit and budget rules and their counters: outside the config snapshot, so a reload
+  // keeps the counters (docs/limits.md).
+  std::unique_ptr<limits::Registry> limits_;
+  std::unique_ptr<limits::State> limit_state_;
   std::unique_ptr<AdminServer> admin_;
   std::unique_ptr<asio::signal_set> signals_;
   bool draining_ = false;

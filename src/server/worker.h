@@ -27,6 +27,8 @@ struct Shared {
   upstream::ProxySettings proxy;
   observe::Recorder* recorder = nullptr;
   access::Registry* access = nullptr;
+  limits::Registry* limits = nullptr;    // rate-limit and budget rules
+  limits::State* limit_state = nullptr;  // their counters: one slot per worker
 };
 
 class Worker {

@@ -103,6 +103,61 @@ TEST(ConfigLoad, ShippedExampleIsValid) {
   EXPECT_TRUE((*s)->logs.store);
 }
 
+TEST(ConfigLoad, LimitsAndBudgetsPerGateway) {
+  Flags f;
+  auto s = load_from_string(R"(
+[gateways.default]
+[[gateways.default.limits]]
+id = "per-ip"
+scope = "ip"
+requests = 60
+window = "60s"
+kind = "sliding"
+[[gateways.default.budgets]]
+id = "daily"
+scope = "metadata.user"
+limit_usd = "25.00"
+period = "day"
+max_output_tokens = 1000
+[gateways.staging]
+[[gateways.staging.limits]]
+id = "tpm"
+tokens = 100000
+window = "1m"
+)",
+                            f);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  const auto& r = (*s)->limit_rules;
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].id, "per-ip");
+  EXPECT_EQ(r[0].gateway, "default");
+  EXPECT_EQ(r[0].limit, 60);
+  EXPECT_EQ(r[0].window_kind, limits::WindowKind::kSliding);
+  EXPECT_EQ(r[1].kind, limits::RuleKind::kBudget);
+  EXPECT_EQ(r[1].limit_micros, 25'000'000);
+  EXPECT_EQ(r[1].scope.field, "user");
+  EXPECT_EQ(r[1].max_output_tokens, 1000);
+  EXPECT_EQ(r[2].gateway, "staging");
+  EXPECT_EQ(r[2].metric, limits::Metric::kTokens);
+}
+
+TEST(ConfigLoad, LimitErrorsNameTheRule) {
+  Flags f;
+  auto unknown = load_from_string(
+      "[[gateways.default.limits]]\nid = \"a\"\nrequests = 1\nwindow = \"1s\"\nburst = 2\n", f);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("burst"), std::string::npos);
+  auto twice = load_from_string(
+      "[[gateways.default.limits]]\nid = \"a\"\nrequests = 1\nwindow = \"1s\"\n"
+      "[[gateways.default.budgets]]\nid = \"a\"\nlimit_usd = \"1\"\n",
+      f);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.error().message.find("used twice"), std::string::npos);
+  auto usd = load_from_string("[[gateways.default.budgets]]\nid = \"b\"\nlimit_usd = 25.5\n", f);
+  ASSERT_FALSE(usd.ok());
+  EXPECT_NE(usd.error().message.find("limit_usd must be a string"), std::string::npos);
+}
+
 TEST(ConfigLoad, AccessKeysAndGatewayAuth) {
   Flags f;
   std::string hash(64, 'a');
