@@ -30,7 +30,7 @@ parapet_area(config parapet_route parapet_providers parapet_cost parapet_limits 
 parapet_area(observe parapet_core parapet_common)
 target_link_libraries(parapet_observe PRIVATE simdjson::simdjson)
 parapet_area(store parapet_observe parapet_core parapet_common SQLite::SQLite3)
-parapet_area(limits parapet_cost parapet_store parapet_common)
+parapet_area(limits parapet_cost parapet_store parapet_observe parapet_common)
 parapet_area(upstream parapet_http parapet_common)
 parapet_area(access parapet_config parapet_store parapet_http parapet_common)
 parapet_area(pipeline parapet_access parapet_config parapet_route parapet_upstream parapet_http parapet_observe

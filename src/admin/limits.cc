@@ -178,12 +178,17 @@ Result<std::pair<limits::RuleSpec, std::string>> parse_rule(std::string_view bod
 
 }  // namespace
 
-Handler limits_handler(limits::Registry& reg, limits::State& state, std::string logs_db) {
-  return [&reg, &state, logs_db](const Request& r) -> Reply {
+Handler limits_handler(limits::Registry& reg, limits::State& state, std::string logs_db,
+                       std::function<bool(std::string_view)> gateway_exists) {
+  return [&reg, &state, logs_db, gateway_exists](const Request& r) -> Reply {
     if (r.path == "/limits" && (r.method == "GET" || r.method == "HEAD")) return list(reg, state);
     if (r.path == "/limits" && r.method == "POST") {
       auto parsed = parse_rule(r.body);
       if (!parsed) return error_reply(parsed.error());
+      if (gateway_exists && !gateway_exists(parsed->first.gateway)) {
+        return error_reply(make_error(ErrorCode::kBadRequest,
+                                      "no gateway '" + parsed->first.gateway + "' in the config"));
+      }
       auto added = reg.add(std::move(parsed->first), parsed->second);
       if (!added) return error_reply(added.error());
       // A new budget starts from what its scope already spent this period (limits/seed.h).

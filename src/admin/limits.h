@@ -11,6 +11,7 @@
 // Thread-safety: the handler runs on the admin thread; Registry and State are thread-safe.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "admin/handlers.h"
@@ -19,7 +20,9 @@
 
 namespace parapet::admin {
 
-// logs_db: where a new budget's spend of the current period is seeded from.
-Handler limits_handler(limits::Registry& registry, limits::State& state, std::string logs_db);
+// logs_db: where a new budget's spend of the current period is seeded from. gateway_exists: a rule
+// for a gateway the running config does not have is refused (it could never match).
+Handler limits_handler(limits::Registry& registry, limits::State& state, std::string logs_db,
+                       std::function<bool(std::string_view)> gateway_exists);
 
 }  // namespace parapet::admin

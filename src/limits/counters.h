@@ -57,6 +57,9 @@ class RateCounter {
   // Totals of windows w-1 and w over all slots.
   void totals(int64_t w, int64_t* prev, int64_t* cur) const;
 
+  // Requests this counter refused (parapet_limit_refused_total); off the admission path.
+  std::atomic<uint64_t> refused{0};
+
  private:
   struct alignas(64) Slot {
     std::atomic<uint64_t> cell[2]{0, 0};
@@ -79,6 +82,8 @@ class BudgetAccount {
   void seed(int64_t micros) { used_.fetch_add(micros, std::memory_order_acq_rel); }
   int64_t used() const { return used_.load(std::memory_order_acquire); }
   int64_t in_flight() const { return inflight_.load(std::memory_order_acquire); }
+
+  std::atomic<uint64_t> refused{0};  // requests this account could not cover
 
  private:
   std::atomic<int64_t> used_{0};      // settled spend + outstanding reservations

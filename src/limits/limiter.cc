@@ -80,6 +80,7 @@ std::optional<Refusal> Limiter::admit(const RuleSet& rules, const RequestFacts& 
         if (ok) t.tokens.push_back({c, r.window_ms});
       }
       if (ok) continue;
+      c->refused.fetch_add(1, std::memory_order_relaxed);
       int64_t used_now = used(r.window_kind, prev, cur, now_ms, r.window_ms);
       int64_t retry = retry_after_ms(r.window_kind, prev, cur, 1, r.limit, now_ms, r.window_ms);
       Refusal out;
@@ -93,7 +94,9 @@ std::optional<Refusal> Limiter::admit(const RuleSet& rules, const RequestFacts& 
       undo(t, counted);
       return out;
     }
-    // Budget.
+    // Budget. Requests that name no model (model lists, plain HTTP origins) and carry no custom
+    // cost are not model calls: nothing to charge, so nothing to reserve.
+    if (basis.model.empty() && !basis.custom) continue;
     auto worst = worst_case_micros(basis, r);
     if (!worst) {
       undo(t, counted);
@@ -106,6 +109,7 @@ std::optional<Refusal> Limiter::admit(const RuleSet& rules, const RequestFacts& 
       t.holds.push_back({a, *worst});
       continue;
     }
+    a->refused.fetch_add(1, std::memory_order_relaxed);
     int64_t in_flight = a->in_flight();
     int64_t spent = seen - in_flight;
     int64_t end_ms = period_start_ms(r.period, period + 1);

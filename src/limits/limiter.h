@@ -28,7 +28,9 @@ struct CostBasis {
   int64_t max_output_tokens = 0;  // from the body; 0: not given (the budget's default applies)
   const cost::Price* price = nullptr;
   std::optional<cost::CustomCost> custom;  // x-parapet-custom-cost wins over the table
-  std::string model;                       // for messages
+  // The model asked for. Without one (model lists, plain HTTP origins) and without a custom cost
+  // a request is not a model call and budgets do not apply to it.
+  std::string model;
 };
 
 // Worst-case cost in micro-dollars under `rule`, or kForbidden when nothing prices the request.

@@ -13,6 +13,7 @@
 #include "admin/limits.h"
 #include "admin/live_tail.h"
 #include "limits/counters.h"
+#include "limits/metrics.h"
 #include "limits/registry.h"
 #include "limits/seed.h"
 #include "observe/analytics.h"
@@ -159,7 +160,9 @@ Result<bool> Server::start() {
       AdminHooks{[this] { return draining_; }, [this] { return metrics_text(); },
                  [this] { return cfg_->generation; }});
   admin_->handle("/keys", admin::keys_handler(*access_));
-  admin_->handle("/limits", admin::limits_handler(*limits_, *limit_state_, logs_db_path()));
+  admin_->handle("/limits", admin::limits_handler(
+                                *limits_, *limit_state_, logs_db_path(),
+                                [this](std::string_view g) { return cfg_->has_gateway(g); }));
   auto admin_bound = admin_->listen(*admin_ep);
   if (!admin_bound) return admin_bound.error();
   // Signal handling is in place before anyone can learn our ports: a supervisor that sends SIGHUP
@@ -298,6 +301,7 @@ std::string Server::metrics_text() const {
             ss.rows_written);
   w.counter("parapet_store_write_errors_total", "Failed log store writes.", {}, ss.write_errors);
   observe::add_analytics_metrics(w, *analytics_);
+  limits::add_metrics(w, *limit_state_, *limits_->current(), now_ms());
   return w.text();
 }
 

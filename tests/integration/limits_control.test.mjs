@@ -267,6 +267,20 @@ test('admin API and CLI: add, list usage and remove take effect without a restar
   assert.equal((await post('/adm/openai/chat/completions')).status, 200);
 });
 
+test('requests that name no model pass budgets; /metrics counts refusals per rule', async () => {
+  const res = await fetch(`${gw.url}/settle/openai/models`, { headers: { authorization: 'Bearer sk' } });
+  assert.equal(res.status, 200);
+  const bad = await admin('POST', '/limits', { id: 'ghost', gateway: 'no-such-gateway', requests: 1, window: '1s' });
+  assert.equal(bad.status, 400);
+  assert.match(bad.json.error.message, /no gateway 'no-such-gateway'/);
+  const metrics = await (await fetch(`${gw.adminUrl}/metrics`)).text();
+  const refused = (rule) => Number(new RegExp(`parapet_limit_refused_total\\{[^}]*rule="${rule}"[^}]*\\} (\\d+)`).exec(metrics)?.[1]);
+  assert.equal(refused('bud-day'), 150);
+  assert.equal(refused('rl-gateway'), 1);
+  assert.match(metrics, /parapet_budget_spent_micros\{rule="bud-day"\} 50000/);
+  assert.match(metrics, /parapet_budget_reserved_micros\{rule="bud-day"\} 0/);
+});
+
 test('budget spend and admin rules survive a restart', async () => {
   const headers = { 'x-parapet-custom-cost': '{"total_cost":0.03}' };
   assert.equal((await post('/persist/openai/chat/completions', { headers })).status, 200);

@@ -44,6 +44,7 @@ constexpr int64_t kT0 = 1'699'999'980'000;  // a minute boundary (28'333'333 min
 
 class LimiterTest : public ::testing::Test {
  protected:
+  LimiterTest() { basis_.model = "some-model"; }
   State state_{2};
   Limiter w0_{state_, 0}, w1_{state_, 1};
   RequestFacts facts_{"default", "", "10.0.0.1", ""};
@@ -190,6 +191,23 @@ TEST_F(LimiterTest, UnpricedModelUnderABudgetIsRefusedUnlessACustomCostIsGiven) 
   EXPECT_FALSE(w0_.admit(rs, facts_, basis_, kT0, t));
   EXPECT_EQ(t.holds.size(), 1u);
   EXPECT_EQ(t.holds[0].reserved, 10'000);
+}
+
+TEST_F(LimiterTest, RequestsThatNameNoModelAreNotChargedToBudgets) {
+  RuleSet rs{{budget("b", "gateway", "0.000001")}};
+  basis_.model.clear();  // GET /v1/models, a plain HTTP origin
+  Limiter::Ticket t;
+  EXPECT_FALSE(w0_.admit(rs, facts_, basis_, kT0, t));
+  EXPECT_TRUE(t.empty());
+}
+
+TEST_F(LimiterTest, RefusalsAreCountedPerCell) {
+  RuleSet rs{{requests("r", "gateway", "1")}};
+  Limiter::Ticket t;
+  ASSERT_FALSE(w0_.admit(rs, facts_, basis_, kT0, t));
+  ASSERT_TRUE(w0_.admit(rs, facts_, basis_, kT0, t));
+  ASSERT_TRUE(w1_.admit(rs, facts_, basis_, kT0, t));
+  EXPECT_EQ(state_.rate("r", "default")->refused.load(), 2u);
 }
 
 TEST_F(LimiterTest, ARefusedBudgetReleasesTheOthersReservations) {
