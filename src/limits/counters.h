@@ -11,8 +11,9 @@
 // sees all of them plus itself and refuses if that exceeds the limit. Requests on one worker do
 // not interleave between the increment and the check (no co_await in between). The price is
 // the opposite error: a request can be refused because another worker's increment, later undone,
-// was counted — at most W-1 such transient increments exist at any instant for W workers, so near
-// the limit at most W-1 requests per window can be refused that a serial limiter would admit.
+// was counted. At most W-1 such transient increments exist at any instant for W workers, so a
+// request is refused only once at least limit-(W-1) requests of the window were admitted: the
+// admitted count of a window ends between limit-(W-1) and limit whenever more than limit arrive.
 // Token counters are added after the answer (add()); they are checked, not reserved, before it.
 //
 // Budget accounts — one atomic per (budget, scope value, period): reserve() is a CAS loop that

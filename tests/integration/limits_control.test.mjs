@@ -19,6 +19,11 @@ workers = 2
 id = "rl-gateway"
 requests = 3
 window = "1d"
+[gateways.burst]
+[[gateways.burst.limits]]
+id = "burst-50"
+requests = 50
+window = "1d"
 [gateways.ip]
 [[gateways.ip.limits]]
 id = "per-ip"
@@ -131,6 +136,23 @@ test('the N+1th request gets 429 rate_limited with retry-after and x-ratelimit-*
   assert.equal((rec.record ?? rec).error_type, 'rate_limited');
   const u = await ruleUsage('rl-gateway');
   assert.deepEqual(u.usage.map((x) => [x.scope, x.used, x.remaining]), [['rl', 3, 0]]);
+});
+
+test('200 concurrent requests across 2 workers: a request limit of 50 admits at most 50', async () => {
+  const results = await Promise.all(Array.from({ length: 200 }, () => post('/burst/openai/chat/completions', { headers: { 'x-fake-latency-ms': '100' } })));
+  const ok = results.filter((r) => r.status === 200).length;
+  const limited = results.filter((r) => r.status === 429 && r.json.error.type === 'rate_limited').length;
+  console.log(`# request limit 50: ${ok} admitted, ${limited} refused of 200 concurrent`);
+  assert.equal(ok + limited, 200);
+  // Never more than the limit; at most W-1 = 1 fewer (a refusal caused by the other worker's
+  // increment that was then undone).
+  assert.ok(ok <= 50 && ok >= 49, `${ok} admitted`);
+  const u = (await ruleUsage('burst-50')).usage[0];
+  assert.equal(u.used, ok);
+  // (The kernel spreads the 200 fresh connections over both workers' SO_REUSEPORT listeners by a
+  // hash of the client port: all on one worker would have probability 2^-199.)
+  const metrics = await (await fetch(`${gw.adminUrl}/metrics`)).text();
+  assert.match(metrics, new RegExp(`parapet_limit_refused_total\\{rule="burst-50",type="rate"\\} ${limited}\n`));
 });
 
 test('per-IP scope: each client address has its own count', async () => {
