@@ -27,6 +27,12 @@ struct RuleSet {
     }
     return false;
   }
+  bool any_budget_for(std::string_view gateway) const {
+    for (const auto& r : rules) {
+      if (r.gateway == gateway && r.kind == RuleKind::kBudget) return true;
+    }
+    return false;
+  }
 };
 
 class Registry {

@@ -47,12 +47,15 @@ struct WorkerEnv {
   observe::Counters& counters;
   uint64_t worker_id = 0;
   observe::LogIdGenerator ids;
-  observe::Recorder* recorder = nullptr;     // where records go after the log phase
-  access::Registry* access = nullptr;        // gateway tokens and virtual keys (nullptr: none)
-  access::View access_view;                  // this worker's cached view of it
-  limits::Registry* limits = nullptr;        // rate-limit and budget rules (nullptr: none)
-  limits::View limits_view;                  // this worker's cached view of them
-  std::unique_ptr<limits::Limiter> limiter;  // this worker's slot of the shared counters
+  observe::Recorder* recorder = nullptr;  // where records go after the log phase
+  access::Registry* access = nullptr;     // gateway tokens and virtual keys (nullptr: none)
+  access::View access_view;               // this worker's cached view of it
+
+  // Rate limits and budgets (nullptr: none): the rules, this worker's view of them, and its
+  // Limiter (its slot of the shared counters).
+  limits::Registry* limits = nullptr;
+  limits::View limits_view;
+  std::unique_ptr<limits::Limiter> limiter;
 };
 
 // Per-connection scratch kept across requests so the steady state allocates nothing.

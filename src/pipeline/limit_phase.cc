@@ -46,11 +46,14 @@ Result<bool> check_limits(Exchange& x, const std::optional<cost::CustomCost>& cu
   if (!rules.any_for(r.gateway)) return true;
   limits::RequestFacts facts{r.gateway, r.key_id, r.client_ip, r.metadata_json};
   limits::CostBasis basis;
-  basis.prompt_tokens = static_cast<int64_t>(x.body.size());
-  basis.max_output_tokens = requested_max_output(x.body);
-  basis.custom = custom_cost;
-  basis.model = r.model_requested;
-  if (!r.model_requested.empty()) basis.price = x.cfg.prices->find(r.provider, r.model_requested);
+  // The body is read for a maximum only when a budget will use it.
+  if (rules.any_budget_for(r.gateway)) {
+    basis.prompt_tokens = static_cast<int64_t>(x.body.size());
+    basis.max_output_tokens = requested_max_output(x.body);
+    basis.custom = custom_cost;
+    basis.model = r.model_requested;
+    if (!basis.model.empty()) basis.price = x.cfg.prices->find(r.provider, basis.model);
+  }
   auto refused = x.env.limiter->admit(rules, facts, basis, now_ms(), ticket);
   if (!refused) return true;
   x.local_headers = std::move(refused->headers);

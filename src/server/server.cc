@@ -109,7 +109,7 @@ Result<bool> Server::start() {
   if (!admin_ep) return admin_ep.error();
 
   store::StoreOptions so;
-  so.path = logs_db_path();
+  so.path = (std::filesystem::path(cfg_->server.data_dir) / "logs.db").string();
   so.retention.max_age_days = cfg_->logs.retention_days;
   so.retention.max_bytes = cfg_->logs.max_bytes;
   auto st = store::SqliteStore::open(std::move(so));
