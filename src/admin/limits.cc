@@ -63,6 +63,13 @@ void usage_json(std::string& out, const limits::Rule& r, const limits::State& st
       int_field(out, "used", used);
       int_field(out, "limit", r.limit);
       int_field(out, "remaining", std::max<int64_t>(0, r.limit - used));
+      out += "\"per_worker\":[";
+      std::vector<int64_t> slots = row.counter->per_slot(w);
+      for (size_t i = 0; i < slots.size(); ++i) {
+        if (i) out += ',';
+        out += std::to_string(slots[i]);
+      }
+      out += "],";
       out += "\"reset_ms\":" + std::to_string((w + 1) * r.window_ms - now) + "}";
     }
   } else {

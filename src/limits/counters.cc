@@ -43,6 +43,15 @@ void RateCounter::totals(int64_t w, int64_t* prev, int64_t* cur) const {
   *cur = q;
 }
 
+std::vector<int64_t> RateCounter::per_slot(int64_t w) const {
+  std::vector<int64_t> out(slots_, 0);
+  for (size_t i = 0; i < slots_; ++i) {
+    uint64_t a = slot_[i].cell[w & 1].load(std::memory_order_acquire);
+    if (cell_tag(a) == tag_of(w)) out[i] = cell_count(a);
+  }
+  return out;
+}
+
 bool RateCounter::try_add(size_t slot, int64_t w, WindowKind kind, int64_t limit, int64_t add,
                           int64_t now_ms, int64_t window_ms, int64_t* prev, int64_t* cur) {
   uint64_t old = bump(slot, w, add);

@@ -57,6 +57,8 @@ class RateCounter {
   void add(size_t slot, int64_t w, int64_t n);
   // Totals of windows w-1 and w over all slots.
   void totals(int64_t w, int64_t* prev, int64_t* cur) const;
+  // Window w's count in each worker's slot (listings: shows the merge at work).
+  std::vector<int64_t> per_slot(int64_t w) const;
 
   // Requests this counter refused (parapet_limit_refused_total); off the admission path.
   std::atomic<uint64_t> refused{0};

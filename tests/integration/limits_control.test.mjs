@@ -149,6 +149,11 @@ test('200 concurrent requests across 2 workers: a request limit of 50 admits at 
   assert.ok(ok <= 50 && ok >= 49, `${ok} admitted`);
   const u = (await ruleUsage('burst-50')).usage[0];
   assert.equal(u.used, ok);
+  // Both workers admitted some: the count really was merged across their slots.
+  console.log(`# per worker: ${JSON.stringify(u.per_worker)}`);
+  assert.equal(u.per_worker.length, 2);
+  assert.ok(u.per_worker.every((n) => n > 0), JSON.stringify(u.per_worker));
+  assert.equal(u.per_worker[0] + u.per_worker[1], ok);
   // (The kernel spreads the 200 fresh connections over both workers' SO_REUSEPORT listeners by a
   // hash of the client port: all on one worker would have probability 2^-199.)
   const metrics = await (await fetch(`${gw.adminUrl}/metrics`)).text();

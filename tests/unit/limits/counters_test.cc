@@ -18,6 +18,7 @@ TEST(RateCounter, SumsEverySlotOfTheWindow) {
   c.totals(5, &prev, &cur);
   EXPECT_EQ(cur, 5);
   EXPECT_EQ(prev, 7);
+  EXPECT_EQ(c.per_slot(5), (std::vector<int64_t>{2, 3, 0}));
   // Two windows later both are stale.
   c.totals(7, &prev, &cur);
   EXPECT_EQ(cur, 0);
