@@ -24,6 +24,9 @@ class SqliteStore;
 namespace parapet::admin {
 class LiveTail;
 }
+namespace parapet::cache {
+class Cache;
+}
 
 namespace parapet::server {
 
@@ -57,6 +60,7 @@ class Server {
   std::unique_ptr<observe::Analytics> analytics_;
   std::unique_ptr<admin::LiveTail> tail_;
   std::unique_ptr<observe::Recorder> recorder_;
+  std::unique_ptr<cache::Cache> cache_;  // outlives the workers (they hold a pointer)
   std::unique_ptr<AdminServer> admin_;
   std::unique_ptr<asio::signal_set> signals_;
   bool draining_ = false;

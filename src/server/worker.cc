@@ -13,7 +13,9 @@ Worker::Worker(int id, Shared& shared, std::shared_ptr<const config::Snapshot> c
       cfg_(std::move(cfg)),
       tls_(std::move(tls)),
       env_{pool_, tls_.get(),      shared_.proxy, counters_, static_cast<uint64_t>(id),
-           {},    shared_.recorder} {}
+           {},    shared_.recorder} {
+  env_.cache = shared_.cache;
+}
 
 Worker::~Worker() { join(); }
 
