@@ -174,7 +174,8 @@ std::string Cache::stats_json() const {
 void Cache::add_metrics(observe::prom::Writer& w) const {
   const Counters& c = counters_;
   auto r = [](const std::atomic<uint64_t>& a) { return a.load(std::memory_order_relaxed); };
-  w.counter("parapet_cache_hits_total", "Requests answered from the cache.", {}, r(c.hits));
+  // parapet_cache_hits_total and parapet_cache_saved_micros_total come from the records, by
+  // provider and model (observe/prometheus.cc); these are the cache's own.
   w.counter("parapet_cache_misses_total", "Cacheable requests that went upstream.", {},
             r(c.misses));
   w.counter("parapet_cache_bypasses_total", "Cacheable requests that asked to skip the cache.", {},

@@ -11,5 +11,6 @@ namespace parapet::cli {
 
 void add_logs_command(CLI::App& app);
 void add_stats_command(CLI::App& app);
+void add_cache_command(CLI::App& app);  // cache_command.cc
 
 }  // namespace parapet::cli
