@@ -1,8 +1,6 @@
 // DiskTier: one table, key → serialized Entry, with the columns eviction needs.
 #include "cache/disk_tier.h"
 
-#include <chrono>
-
 namespace parapet::cache {
 
 using store::bind_text;
@@ -96,7 +94,7 @@ Result<bool> DiskTier::put(const std::string& key, const Entry& e) {
     entries_.fetch_add(1, std::memory_order_relaxed);
   }
   bytes_.fetch_add(data.size(), std::memory_order_relaxed);
-  evict();
+  evict(e.created_ms);  // the entry being written was made now
   return true;
 }
 
@@ -108,11 +106,9 @@ void DiskTier::sweep(int64_t now_ms) {
   if (sqlite3_changes(db_.get()) > 0) refresh_totals();
 }
 
-void DiskTier::evict() {
+void DiskTier::evict(int64_t now_ms) {
   if (max_bytes_ == 0 || bytes_.load(std::memory_order_relaxed) <= max_bytes_) return;
-  sweep(std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::system_clock::now().time_since_epoch())
-            .count());
+  sweep(now_ms);
   // Oldest first, a batch at a time, until under the cap.
   while (bytes_.load(std::memory_order_relaxed) > max_bytes_) {
     auto st = store::prepare(db_.get(),

@@ -34,7 +34,7 @@ class DiskTier {
  private:
   DiskTier(store::DbPtr db, uint64_t max_bytes) : db_(std::move(db)), max_bytes_(max_bytes) {}
   void refresh_totals();
-  void evict();
+  void evict(int64_t now_ms);
   void remove(const std::string& key);
 
   store::DbPtr db_;
