@@ -162,12 +162,25 @@ awaitable<bool> cache_lookup(Exchange& x, const route::Target& t) {
       cs.flight = std::move(flight);
     } else {
       // An identical request is in flight: wait for its answer rather than ask again.
+      // Bounded like the upstream exchange it stands in for; the watchdog gets the same deadline
+      // in the first-byte phase so an older phase's deadline cannot fire during the wait.
       asio::any_io_executor ex = x.client.get_executor();
       Clock::time_point deadline = Clock::now() + x.cfg.upstream.total_timeout;
+      x.watchdog.set(deadline, kFirstByte);
       co_await flight->wait(ex, deadline);
       now = wall_ms();
       e = co_await c->lookup(cs.key, now);
-      if (e) c->counters().coalesced.fetch_add(1, std::memory_order_relaxed);
+      if (e) {
+        c->counters().coalesced.fetch_add(1, std::memory_order_relaxed);
+      } else if (x.client_gone) {
+        // Nobody to answer: do not start an upstream request for a client that left.
+        x.record.cache_status = "MISS";
+        x.record.status = 499;
+        x.record.error_type = "client_closed";
+        x.record.error_message = "client went away while waiting for an identical request";
+        x.close_after = true;
+        co_return true;
+      }
     }
   }
   if (e) {

@@ -3,7 +3,8 @@
 //
 //   cache_prepare  before plan_request rewrites the body: reads the controls (400 on malformed
 //                  ones) and digests the body as the client sent it.
-//   cache_lookup   HIT: replays the stored answer and returns true (no upstream). Otherwise
+//   cache_lookup   Returns true when the request is finished without the upstream: a HIT was
+//                  replayed, or the client left while waiting for an identical request. Otherwise
 //                  returns false with record.cache_status MISS or BYPASS, and the request either
 //                  leads the flight for its key or has waited for an identical one that did not
 //                  leave an answer.
