@@ -5,8 +5,8 @@ namespace parapet::admin {
 
 Reply cache_admin(cache::Cache& c, const Request& r) {
   if (r.path != "/admin/cache") {
-    return error_reply(make_error(ErrorCode::kNotFound, "no admin endpoint " +
-                                                            std::string(r.path.substr(0, 128))));
+    return error_reply(make_error(ErrorCode::kNotFound,
+                                  "no admin endpoint " + std::string(r.path.substr(0, 128))));
   }
   if (r.method == "GET" || r.method == "HEAD") return {200, "application/json", c.stats_json()};
   if (r.method == "DELETE") {

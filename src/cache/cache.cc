@@ -199,9 +199,8 @@ void Cache::add_metrics(observe::prom::Writer& w) const {
             static_cast<double>(d.entries));
     w.gauge("parapet_cache_bytes", "Bytes held by the cache, by tier.", {{"tier", "disk"}},
             static_cast<double>(d.bytes));
-    w.counter("parapet_cache_evictions_total",
-              "Answers evicted to stay under a size cap, by tier.", {{"tier", "disk"}},
-              d.evictions);
+    w.counter("parapet_cache_evictions_total", "Answers evicted to stay under a size cap, by tier.",
+              {{"tier", "disk"}}, d.evictions);
   }
 }
 

@@ -56,8 +56,7 @@ class Flight {
 };
 
 struct Counters {
-  std::atomic<uint64_t> hits{0}, misses{0}, bypasses{0}, coalesced{0}, stores{0},
-      store_errors{0};
+  std::atomic<uint64_t> hits{0}, misses{0}, bypasses{0}, coalesced{0}, stores{0}, store_errors{0};
 };
 
 class Cache {

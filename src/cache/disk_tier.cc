@@ -123,9 +123,9 @@ void DiskTier::evict(int64_t now_ms) {
 }
 
 Result<uint64_t> DiskTier::purge(std::string_view gateway) {
-  auto st = store::prepare(db_.get(), gateway.empty()
-                                          ? "DELETE FROM cache_entries"
-                                          : "DELETE FROM cache_entries WHERE gateway = ?");
+  auto st =
+      store::prepare(db_.get(), gateway.empty() ? "DELETE FROM cache_entries"
+                                                : "DELETE FROM cache_entries WHERE gateway = ?");
   if (!st) return st.error();
   if (!gateway.empty()) bind_text(st->get(), 1, gateway);
   if (sqlite3_step(st->get()) != SQLITE_DONE) return store::sqlite_error(db_.get(), "cache purge");

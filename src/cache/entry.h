@@ -27,7 +27,9 @@ struct Entry {
   int64_t created_ms = 0;  // Unix epoch
   int64_t expires_ms = 0;
 
-  size_t bytes() const { return gateway.size() + reason.size() + headers.size() + body.size() + 128; }
+  size_t bytes() const {
+    return gateway.size() + reason.size() + headers.size() + body.size() + 128;
+  }
   bool expired(int64_t now_ms) const { return now_ms >= expires_ms; }
 };
 using EntryPtr = std::shared_ptr<const Entry>;

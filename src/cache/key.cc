@@ -226,16 +226,16 @@ std::string make_key(const KeyParts& p) {
 }
 
 Result<Controls> parse_controls(int64_t gateway_ttl_s, std::string_view method,
-                                std::string_view ttl, std::string_view skip,
-                                std::string_view key) {
+                                std::string_view ttl, std::string_view skip, std::string_view key) {
   Controls c;
   c.ttl_s = gateway_ttl_s;
   if (!ttl.empty()) {
     int64_t v = -1;
     auto [end, ec] = std::from_chars(ttl.data(), ttl.data() + ttl.size(), v);
     if (ec != std::errc() || end != ttl.data() + ttl.size() || v < 0 || v > kMaxTtlSeconds) {
-      return make_error(ErrorCode::kBadRequest, "x-parapet-cache-ttl must be whole seconds in [0, " +
-                                                    std::to_string(kMaxTtlSeconds) + "]");
+      return make_error(ErrorCode::kBadRequest,
+                        "x-parapet-cache-ttl must be whole seconds in [0, " +
+                            std::to_string(kMaxTtlSeconds) + "]");
     }
     c.ttl_s = v;
   }

@@ -31,8 +31,8 @@ inline constexpr std::array<std::string_view, 6> kVaryHeaders = {
     "anthropic-version", "anthropic-beta", "openai-organization",
     "openai-project",    "openai-beta",    "x-goog-user-project"};
 // Request headers that carry a provider credential (hashed into the partition), lowercase.
-inline constexpr std::array<std::string_view, 4> kCredentialHeaders = {
-    "authorization", "x-api-key", "x-goog-api-key", "api-key"};
+inline constexpr std::array<std::string_view, 4> kCredentialHeaders = {"authorization", "x-api-key",
+                                                                       "x-goog-api-key", "api-key"};
 
 using Digest = std::array<uint8_t, 32>;
 
@@ -80,7 +80,6 @@ inline constexpr size_t kMaxCustomKeyBytes = 1024;
 
 // ttl/skip/key: the header values ("" when absent). Malformed values are a 400.
 Result<Controls> parse_controls(int64_t gateway_ttl_s, std::string_view method,
-                                std::string_view ttl, std::string_view skip,
-                                std::string_view key);
+                                std::string_view ttl, std::string_view skip, std::string_view key);
 
 }  // namespace parapet::cache

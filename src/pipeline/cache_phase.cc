@@ -103,7 +103,8 @@ awaitable<void> serve(Exchange& x, const cache::Entry& e, int64_t now_ms) {
   r.usage = e.usage;
   r.model_answered = e.usage.model;
   r.cache_status = "HIT";
-  if (x.body_capture > 0) r.response_body.assign(e.body, 0, std::min(e.body.size(), x.body_capture));
+  if (x.body_capture > 0)
+    r.response_body.assign(e.body, 0, std::min(e.body.size(), x.body_capture));
   x.first_byte = Clock::now();
   x.watchdog.set(Clock::now() + x.cfg.upstream.idle_timeout, kClientWrite);
   auto [ec, written] = co_await asio::async_write(

@@ -7,8 +7,9 @@ namespace {
 
 TEST(CanonicalJson, SortsKeysAndDropsWhitespace) {
   auto a = canonical_json(R"({"model":"m","messages":[{"role":"user","content":"hi"}]})");
-  auto b = canonical_json("{\n  \"messages\" : [ { \"content\":\"hi\", \"role\":\"user\" } ],\n"
-                          "  \"model\" : \"m\"\n}");
+  auto b = canonical_json(
+      "{\n  \"messages\" : [ { \"content\":\"hi\", \"role\":\"user\" } ],\n"
+      "  \"model\" : \"m\"\n}");
   ASSERT_TRUE(a && b);
   EXPECT_EQ(*a, *b);
   EXPECT_EQ(*a, R"({"messages":[{"content":"hi","role":"user"}],"model":"m"})");
