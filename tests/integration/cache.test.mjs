@@ -157,6 +157,25 @@ test('waiters go upstream themselves when the leader answer is not cacheable', a
   assert.equal(upstreamCalls(), 3);
 });
 
+test('an answer too big for the memory tier is kept on disk and still replayed whole', async () => {
+  fake.clear();
+  // [cache] memory_bytes = 8 MiB: entries over 1 MiB skip memory. The leader waits for the disk
+  // write before waking anyone, so a waiter (and the next request) finds it.
+  const body = chat('big one', { stream: true });
+  const h = { ...auth(), 'x-fake-big-stream': String(3 << 20) };
+  const before = (await cacheStats()).memory.entries;
+  const [a, b] = await Promise.all([postJson(url('cached'), body, h), postJson(url('cached'), body, h)]);
+  assert.equal(a.status, 200);
+  assert.ok(a.text.length > 3_000_000, `got ${a.text.length} bytes`);
+  assert.equal(b.text, a.text);
+  assert.deepStrictEqual([a, b].map((r) => r.headers['x-parapet-cache-status']).sort(), ['HIT', 'MISS']);
+  const c = await postJson(url('cached'), body, h);
+  assert.equal(c.headers['x-parapet-cache-status'], 'HIT');
+  assert.equal(c.text, a.text);
+  assert.equal(upstreamCalls(), 1);
+  assert.equal((await cacheStats()).memory.entries, before, 'not in the memory tier');
+});
+
 test('an error answer is not stored', async () => {
   fake.clear();
   const body = chat('error please');
