@@ -184,7 +184,6 @@ std::string hex(const Digest& d) {
 std::string partition(std::string_view key_id,
                       const std::vector<std::pair<std::string_view, std::string_view>>& credentials,
                       std::string_view query) {
-  if (!key_id.empty()) return "key:" + std::string(key_id);
   Sha256 h;
   bool any = false;
   for (const auto& [name, value] : credentials) {
@@ -201,8 +200,12 @@ std::string partition(std::string_view key_id,
       any = true;
     }
   }
-  if (!any) return "anon";
-  return "cred:" + hex(h.done());
+  // A gateway token sets key_id while the client still sends its own provider key: both count,
+  // so two provider accounts behind one token never share answers.
+  std::string out;
+  if (!key_id.empty()) out = "key:" + std::string(key_id);
+  if (any) out += (out.empty() ? "cred:" : "|cred:") + hex(h.done());
+  return out.empty() ? "anon" : out;
 }
 
 std::string make_key(const KeyParts& p) {

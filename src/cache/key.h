@@ -8,9 +8,10 @@
 // gateway, provider, method, path or partition: an answer is never replayed to another endpoint
 // or another tenant.
 //
-// The partition keeps tenants apart: the virtual key id when the auth phase set one, otherwise a
-// SHA-256 of the provider credential the client sent (authorization, x-api-key, x-goog-api-key,
-// api-key, or a `key=` query parameter), or "" in "shared" mode.
+// The partition keeps tenants apart: the key id the auth phase set (virtual key or gateway token)
+// and a SHA-256 of the provider credential the client sent (authorization, x-api-key,
+// x-goog-api-key, api-key, or a `key=` query parameter), whichever are present; "" in "shared"
+// mode.
 // Thread-safety: pure functions; the JSON parser is thread_local.
 #pragma once
 
@@ -45,9 +46,10 @@ Digest body_digest(std::string_view body);
 
 std::string hex(const Digest& d);
 
-// The partition text for a request: "key:<id>" for a virtual key, "cred:<sha256 hex>" for a
-// provider credential, "anon" when the client sent neither. `credentials` are (name, value) pairs
-// in the order they were found; `query` is the native path's query string (for Gemini's ?key=).
+// The partition text for a request: "key:<id>" (virtual key or gateway token), "cred:<sha256
+// hex>" (provider credential), "key:<id>|cred:<hex>" when both, "anon" when neither. `credentials`
+// are (name, value) pairs in the order they were found; `query` is the native path's query string
+// (for Gemini's ?key=).
 std::string partition(std::string_view key_id,
                       const std::vector<std::pair<std::string_view, std::string_view>>& credentials,
                       std::string_view query);

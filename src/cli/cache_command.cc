@@ -55,7 +55,7 @@ int answer_or_fail(const Result<AdminAnswer>& a) {
 }
 
 int run_stats(const CacheArgs& a) {
-  auto ans = admin_get(a.admin, "/admin/cache");
+  auto ans = admin_get(a.admin, "/cache");
   if (int rc = answer_or_fail(ans)) return rc;
   const std::string& body = ans.value().body;
   if (a.json) {
@@ -97,7 +97,7 @@ int run_stats(const CacheArgs& a) {
 }
 
 int run_purge(const CacheArgs& a) {
-  std::string target = "/admin/cache";
+  std::string target = "/cache";
   if (!a.gateway.empty()) target += "?gateway=" + pct(a.gateway);
   auto ans = admin_call(a.admin, "DELETE", target, {});
   if (int rc = answer_or_fail(ans)) return rc;

@@ -66,13 +66,31 @@ struct Upstream {
 
 // The request log store (SQLite under data_dir) and the queue that feeds it.
 struct LogOptions {
-  int64_t retention_days = 30;        // older records are deleted; 0 keeps them forever
-  uint64_t max_bytes = 1ull << 30;    // database size cap; oldest records go first; 0 = no cap
-  size_t queue_capacity = 8192;       // records waiting per worker; beyond it they are dropped
-                                      // (counted in parapet_records_dropped_total)
-  bool store = true;                  // false: records feed analytics and /metrics only
-  bool bodies = false;                // keep request/answer bodies (scrubbed) in the store
-  size_t body_max_bytes = 16384;      // per body; the rest is cut
+  int64_t retention_days = 30;      // older records are deleted; 0 keeps them forever
+  uint64_t max_bytes = 1ull << 30;  // database size cap; oldest records go first; 0 = no cap
+  size_t queue_capacity = 8192;     // records waiting per worker; beyond it they are dropped
+                                    // (counted in parapet_records_dropped_total)
+  bool store = true;                // false: records feed analytics and /metrics only
+  bool bodies = false;              // keep request/answer bodies (scrubbed) in the store
+  size_t body_max_bytes = 16384;    // per body; the rest is cut
+};
+
+// A key declared in the config file ([[access.keys]]): the secret is given as its SHA-256 (hex,
+// from `parapet keys hash`), a virtual key's provider key by the environment variable holding it,
+// so the file itself holds no usable secret.
+struct ConfigKey {
+  std::string id;
+  std::string kind;  // "gateway_token" | "virtual_key"
+  std::string name;
+  std::string secret_sha256;
+  std::string provider;          // virtual keys
+  std::string provider_key_env;  // virtual keys
+  std::vector<std::string> gateways;
+};
+
+struct AccessOptions {
+  std::string master_key_file;  // "" = <data_dir>/master.key; PARAPET_MASTER_KEY wins
+  std::vector<ConfigKey> keys;
 };
 
 struct CostOptions {
@@ -97,6 +115,7 @@ struct Snapshot {
   Limits limits;
   UpstreamOptions upstream;
   CostOptions cost;
+  AccessOptions access;
   LogOptions logs;  // start-only: the store is opened once
   CacheOptions cache;
   std::vector<GatewayCache> gateway_cache;  // gateways with cache settings
@@ -104,11 +123,13 @@ struct Snapshot {
   std::shared_ptr<const cost::PriceTable> prices;
   std::vector<std::string> gateways;                    // names accepted as /{gateway}/
   std::vector<std::string> gateways_with_bodies;        // [gateways.X] log_bodies = true
+  std::vector<std::string> gateways_with_auth;          // [gateways.X] auth = true
   std::unordered_map<std::string, Upstream> upstreams;  // every built-in provider + custom ones
   std::string config_path;                              // "" when running on defaults
   uint64_t generation = 0;                              // 1 at start, +1 per successful reload
 
   bool has_gateway(std::string_view name) const;
+  bool gateway_requires_auth(std::string_view name) const;
   const Upstream* find_upstream(std::string_view name) const;
   // The cache settings of a gateway (defaults when it has none).
   GatewayCache cache_for(std::string_view gateway) const;

@@ -1,6 +1,7 @@
 // TOML → Snapshot. Unknown keys are errors: a typo in a limit must not silently leave the default.
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -96,6 +97,68 @@ Result<bool> set_upstream(Snapshot& s, const std::string& name, std::string_view
   return true;
 }
 
+bool is_hex64(std::string_view h) {
+  return h.size() == 64 && std::all_of(h.begin(), h.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// [access]: master_key_file and [[access.keys]] (config::ConfigKey).
+Result<bool> read_access(Snapshot& s, const toml::table& root) {
+  auto* t = root["access"].as_table();
+  if (!t) return true;
+  PARAPET_TRY(only_keys(*t, "access", {"master_key_file", "keys"}));
+  PARAPET_TRY(read_str(*t, "access", "master_key_file", s.access.master_key_file));
+  const toml::node* keys = t->get("keys");
+  if (!keys) return true;
+  auto* arr = keys->as_array();
+  if (!arr) return config_error("[[access.keys]] must be an array of tables");
+  for (const auto& el : *arr) {
+    auto* kt = el.as_table();
+    if (!kt) return config_error("[[access.keys]] entries must be tables");
+    ConfigKey k;
+    PARAPET_TRY(only_keys(
+        *kt, "access.keys",
+        {"id", "kind", "name", "secret_sha256", "provider", "provider_key_env", "gateways"}));
+    for (auto [key, field] :
+         {std::pair{"id", &k.id}, std::pair{"kind", &k.kind}, std::pair{"name", &k.name},
+          std::pair{"secret_sha256", &k.secret_sha256}, std::pair{"provider", &k.provider},
+          std::pair{"provider_key_env", &k.provider_key_env}}) {
+      PARAPET_TRY(read_str(*kt, "access.keys", key, *field));
+    }
+    std::string where = "[[access.keys]] id '" + k.id + "'";
+    if (k.id.empty() || k.id.size() > 64 || !valid_name(k.id)) {
+      return config_error("[[access.keys]] needs an id of [a-z0-9-_] (at most 64 characters)");
+    }
+    if (k.kind.empty()) k.kind = "gateway_token";
+    if (k.kind != "gateway_token" && k.kind != "virtual_key") {
+      return config_error(where + ": kind must be \"gateway_token\" or \"virtual_key\"");
+    }
+    if (!is_hex64(k.secret_sha256)) {
+      return config_error(where +
+                          ": secret_sha256 must be 64 lower-case hex digits "
+                          "(see `parapet keys hash`)");
+    }
+    if (k.kind == "virtual_key" && (k.provider.empty() || k.provider_key_env.empty())) {
+      return config_error(where + ": a virtual_key needs provider and provider_key_env");
+    }
+    if (const toml::node* g = kt->get("gateways")) {
+      auto* ga = g->as_array();
+      if (!ga) return config_error(where + ": gateways must be an array of names");
+      for (const auto& gn : *ga) {
+        auto* str = gn.as_string();
+        if (!str) return config_error(where + ": gateways must be an array of names");
+        k.gateways.push_back(str->get());
+      }
+    }
+    for (const auto& other : s.access.keys) {
+      if (other.id == k.id) return config_error(where + " is declared twice");
+    }
+    s.access.keys.push_back(std::move(k));
+  }
+  return true;
+}
+
 }  // namespace
 
 // cache_options.cc
@@ -108,7 +171,8 @@ namespace {
 Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
   PARAPET_TRY(only_keys(root, "root",
                         {"server", "limits", "upstream", "gateways", "providers", "upstreams",
-                         "cost", "logs", "cache"}));
+                         "cost", "logs", "access", "cache"}));
+  PARAPET_TRY(read_access(s, root));
   PARAPET_TRY(apply_cache_toml(s, root));
   if (auto* t = root["logs"].as_table()) {
     PARAPET_TRY(only_keys(
@@ -179,8 +243,13 @@ Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
       if (!valid_name(name)) return config_error("gateway name '" + name + "' must be [a-z0-9-_]");
       if (!v.is_table()) return config_error("[gateways." + name + "] must be a table");
       PARAPET_TRY(only_keys(*v.as_table(), "gateways." + name,
-                            {"log_bodies", "cache_ttl", "cache_partition"}));
+                            {"log_bodies", "auth", "cache_ttl", "cache_partition"}));
       PARAPET_TRY(apply_gateway_cache_toml(s, name, *v.as_table()));
+      if (const toml::node* n = v.as_table()->get("auth")) {
+        auto* b = n->as_boolean();
+        if (!b) return config_error("[gateways." + name + "] auth must be true or false");
+        if (b->get()) s.gateways_with_auth.push_back(name);
+      }
       if (const toml::node* n = v.as_table()->get("log_bodies")) {
         auto* b = n->as_boolean();
         if (!b) return config_error("[gateways." + name + "] log_bodies must be true or false");
@@ -275,6 +344,17 @@ Result<std::shared_ptr<const Snapshot>> build(const toml::table* root, const Fla
     }
     PARAPET_TRY(set_upstream(*s, kv.substr(0, eq), std::string_view(kv).substr(eq + 1), ""));
   }
+  for (const auto& k : s->access.keys) {
+    if (!k.provider.empty() && !s->find_upstream(k.provider)) {
+      return config_error("[[access.keys]] id '" + k.id + "': unknown provider '" + k.provider +
+                          "'");
+    }
+    for (const auto& g : k.gateways) {
+      if (!s->has_gateway(g)) {
+        return config_error("[[access.keys]] id '" + k.id + "': unknown gateway '" + g + "'");
+      }
+    }
+  }
   return std::shared_ptr<const Snapshot>(std::move(s));
 }
 
@@ -282,6 +362,13 @@ Result<std::shared_ptr<const Snapshot>> build(const toml::table* root, const Fla
 
 bool Snapshot::has_gateway(std::string_view name) const {
   for (const auto& g : gateways) {
+    if (g == name) return true;
+  }
+  return false;
+}
+
+bool Snapshot::gateway_requires_auth(std::string_view name) const {
+  for (const auto& g : gateways_with_auth) {
     if (g == name) return true;
   }
   return false;

@@ -1,7 +1,7 @@
 // Everything one request's trip through the gateway can touch, handed to the pipeline by the
 // connection that read the request. The pipeline owns the order of phases (VISION.md):
 //
-//   route → (auth, WAF, limits, cache: later issues) → upstream (pool, connect, send)
+//   route → auth → (WAF, limits, cache: later issues) → upstream (pool, connect, send)
 //     → stream back → log (exactly once)
 //
 // Thread-safety: lives on one worker; no member is shared with another thread.
@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "access/registry.h"
 #include "common/asio.h"
 #include "common/buffer.h"
 #include "common/watchdog.h"
@@ -47,6 +48,8 @@ struct WorkerEnv {
   uint64_t worker_id = 0;
   observe::LogIdGenerator ids;
   observe::Recorder* recorder = nullptr;  // where records go after the log phase
+  access::Registry* access = nullptr;     // gateway tokens and virtual keys (nullptr: none)
+  access::View access_view;               // this worker's cached view of it
   cache::Cache* cache = nullptr;          // shared response cache (docs/cache.md); null: off
 };
 
@@ -81,7 +84,11 @@ struct Exchange {
   std::string_view endpoint;      // native path without the query
   bool stream_requested = false;  // the request asked for a streamed answer
   bool hide_usage_chunk = false;  // include_usage was injected: hide its chunk from the client
-  size_t body_capture = 0;        // bytes of each body to keep in the record (0: none)
+  // Set by the auth phase: credential fields (lower-case name, value) that replace the client's
+  // on the way upstream, so a virtual key never leaves the gateway and the real key never reaches
+  // the client.
+  std::vector<std::pair<std::string, std::string>> credential_swaps;
+  size_t body_capture = 0;  // bytes of each body to keep in the record (0: none)
   Clock::time_point upstream_sent{}, upstream_head{};
   observe::RequestRecord record;
   CacheState cache;  // the cache phase's lookup → fill state

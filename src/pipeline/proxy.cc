@@ -8,6 +8,7 @@
 #include "observe/metadata.h"
 #include "pipeline/cache_phase.h"
 #include "pipeline/exchange.h"
+#include "pipeline/phases.h"
 #include "providers/usage.h"
 #include "route/router.h"
 
@@ -26,6 +27,13 @@ bool has_prefix_ci(std::string_view s, std::string_view prefix) {
 }
 
 bool method_has_body(std::string_view m) { return m == "POST" || m == "PUT" || m == "PATCH"; }
+
+bool is_swapped(const Exchange& x, std::string_view name) {
+  for (const auto& sw : x.credential_swaps) {
+    if (iequals(sw.first, name)) return true;
+  }
+  return false;
+}
 
 // The request as the upstream sees it: our request line and Host, the client's end-to-end fields
 // (credentials untouched), x-forwarded-for extended, x-parapet-* controls removed, and a
@@ -48,12 +56,19 @@ void build_upstream_head(const Exchange& x, const route::Target& t, std::string&
         iequals(h.name, "content-length") || iequals(h.name, "expect") ||
         has_prefix_ci(h.name, "x-parapet-") || iequals(h.name, "x-forwarded-for") ||
         (parses_answer && iequals(h.name, "accept-encoding")) ||
-        (!connection.empty() && http::list_has_token(connection, h.name))) {
+        (!connection.empty() && http::list_has_token(connection, h.name)) ||
+        is_swapped(x, h.name)) {
       continue;
     }
     out += h.name;
     out += ": ";
     out += h.value;
+    out += "\r\n";
+  }
+  for (const auto& [name, value] : x.credential_swaps) {
+    out += name;
+    out += ": ";
+    out += value;
     out += "\r\n";
   }
   out += "x-forwarded-for: ";
@@ -552,6 +567,10 @@ awaitable<void> run(Exchange& x) {
   if (auto routed = route::resolve(x.cfg, x.req.target, target); !routed) {
     r.gateway = target.gateway;
     co_await send_error(x, routed.error());
+  } else if (auto auth = authorize(x, target); !auth) {
+    r.gateway = target.gateway;
+    r.provider = target.upstream->name;
+    co_await send_error(x, auth.error());
   } else if (auto cached = cache_prepare(x, target); !cached) {
     co_await send_error(x, cached.error());
   } else if (auto plan = plan_request(x, target, custom_cost); !plan) {

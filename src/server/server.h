@@ -21,6 +21,9 @@ class Analytics;
 namespace parapet::store {
 class SqliteStore;
 }
+namespace parapet::access {
+class Registry;
+}
 namespace parapet::admin {
 class LiveTail;
 }
@@ -60,6 +63,7 @@ class Server {
   std::unique_ptr<observe::Analytics> analytics_;
   std::unique_ptr<admin::LiveTail> tail_;
   std::unique_ptr<observe::Recorder> recorder_;
+  std::unique_ptr<access::Registry> access_;
   std::unique_ptr<cache::Cache> cache_;  // outlives the workers (they hold a pointer)
   std::unique_ptr<AdminServer> admin_;
   std::unique_ptr<asio::signal_set> signals_;

@@ -1,6 +1,5 @@
 #include "server/session.h"
 
-
 #include "server/worker.h"
 
 namespace parapet::server {

@@ -26,6 +26,7 @@ struct Shared {
   std::atomic<size_t> open_connections{0};
   upstream::ProxySettings proxy;
   observe::Recorder* recorder = nullptr;
+  access::Registry* access = nullptr;
   cache::Cache* cache = nullptr;
 };
 

@@ -221,6 +221,34 @@ test('tenants never share answers: another credential misses; "shared" gateways 
   assert.equal(upstreamCalls(), 1);
 });
 
+test('virtual keys and gateway tokens partition the cache (auth phase key_id)', async () => {
+  const adminPost = async (body) => {
+    const r = await fetch(`${gw.adminUrl}/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal(r.status, 201);
+    return (await r.json()).secret;
+  };
+  // Two virtual keys over the same provider key are still two tenants.
+  const vk1 = await adminPost({ kind: 'virtual_key', name: 'team-1', provider: 'openai', provider_key: 'sk-shared-upstream' });
+  const vk2 = await adminPost({ kind: 'virtual_key', name: 'team-2', provider: 'openai', provider_key: 'sk-shared-upstream' });
+  fake.clear();
+  const body = chat('virtual tenants');
+  const status = async (headers) => (await postJson(url('cached'), body, headers)).headers['x-parapet-cache-status'];
+  assert.equal(await status(auth(vk1)), 'MISS');
+  assert.equal(await status(auth(vk1)), 'HIT');
+  assert.equal(await status(auth(vk2)), 'MISS');
+  assert.equal(upstreamCalls(), 2);
+  assert.equal(fake.requests[1].headers.authorization, 'Bearer sk-shared-upstream', 'swapped upstream');
+  // One gateway token in front of two clients' own provider keys: still two tenants.
+  const tok = await adminPost({ kind: 'gateway_token', name: 'front', gateways: ['cached'] });
+  fake.clear();
+  const viaToken = (k) => ({ ...auth(k), 'x-parapet-authorization': `Bearer ${tok}` });
+  assert.equal(await status(viaToken('sk-own-1')), 'MISS');
+  assert.equal(await status(viaToken('sk-own-1')), 'HIT');
+  assert.equal(await status(viaToken('sk-own-2')), 'MISS');
+  assert.equal(await status(auth('sk-own-1')), 'MISS', 'without the token: another partition');
+  assert.equal(upstreamCalls(), 3);
+});
+
 test('headers that change the answer are part of the key', async () => {
   fake.clear();
   const body = { model: 'claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'vary' }] };
@@ -275,6 +303,9 @@ test('admin API, CLI and metrics: stats and purge (all, or one gateway)', async 
   assert.equal((await postJson(url('shared'), chat('purge b'), auth())).headers['x-parapet-cache-status'], 'MISS');
   assert.equal((await postJson(url('cached'), chat('purge a'), auth())).headers['x-parapet-cache-status'], 'HIT');
 
+  // /cache (like /keys, /logs) and /admin/cache are the same endpoint.
+  assert.equal((await request(`${gw.adminUrl}/cache`, { method: 'GET' })).json().entries, (await cacheStats()).entries);
+  assert.equal((await request(`${gw.adminUrl}/cache`, { method: 'POST' })).status, 405);
   const del = await request(`${gw.adminUrl}/admin/cache`, { method: 'DELETE' });
   assert.equal(del.status, 200);
   assert.ok(del.json().purged >= 1);

@@ -44,8 +44,13 @@ std::vector<std::pair<std::string_view, std::string_view>> creds(std::string_vie
   return {{"authorization", auth}, {"x-api-key", ""}};
 }
 
-TEST(Partition, VirtualKeyFirstThenCredentialThenAnon) {
-  EXPECT_EQ(partition("vk_1", creds("Bearer a"), ""), "key:vk_1");
+TEST(Partition, KeyIdAndCredentialBothCount) {
+  EXPECT_EQ(partition("vk_1", creds(""), ""), "key:vk_1");
+  // A gateway token (key id) in front of two different provider keys: two partitions.
+  std::string t1 = partition("tok", creds("Bearer a"), "");
+  EXPECT_EQ(t1.rfind("key:tok|cred:", 0), 0u);
+  EXPECT_NE(t1, partition("tok", creds("Bearer b"), ""));
+  EXPECT_NE(t1, partition("tok2", creds("Bearer a"), ""));
   std::string a = partition("", creds("Bearer a"), "");
   std::string b = partition("", creds("Bearer b"), "");
   EXPECT_EQ(a.rfind("cred:", 0), 0u);

@@ -103,5 +103,47 @@ TEST(ConfigLoad, ShippedExampleIsValid) {
   EXPECT_TRUE((*s)->logs.store);
 }
 
+TEST(ConfigLoad, AccessKeysAndGatewayAuth) {
+  Flags f;
+  std::string hash(64, 'a');
+  auto s = load_from_string(R"(
+[gateways.default]
+auth = true
+[gateways.open]
+[access]
+master_key_file = "/tmp/mk"
+[[access.keys]]
+id = "ci"
+kind = "virtual_key"
+secret_sha256 = ")" + hash + R"("
+provider = "openai"
+provider_key_env = "OPENAI_API_KEY"
+gateways = ["default"]
+[[access.keys]]
+id = "tok"
+secret_sha256 = ")" + hash + R"("
+)",
+                            f);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_TRUE((*s)->gateway_requires_auth("default"));
+  EXPECT_FALSE((*s)->gateway_requires_auth("open"));
+  ASSERT_EQ((*s)->access.keys.size(), 2u);
+  EXPECT_EQ((*s)->access.keys[1].kind, "gateway_token");
+  EXPECT_EQ((*s)->access.master_key_file, "/tmp/mk");
+
+  for (std::string bad : std::vector<std::string>{
+           "[[access.keys]]\nid = \"x\"\nsecret_sha256 = \"abc\"\n",
+           "[[access.keys]]\nid = \"x\"\nkind = \"virtual_key\"\nsecret_sha256 = \"" + hash +
+               "\"\nprovider = \"openai\"\n",
+           "[[access.keys]]\nid = \"x\"\nkind = \"virtual_key\"\nsecret_sha256 = \"" + hash +
+               "\"\nprovider = \"nope\"\nprovider_key_env = \"E\"\n",
+           "[[access.keys]]\nid = \"x\"\nsecret_sha256 = \"" + hash + "\"\ngateways = [\"nope\"]\n",
+           "[[access.keys]]\nid = \"x\"\nsecret = \"plain\"\n",
+           "[gateways.default]\nauth = \"yes\"\n",
+       }) {
+    EXPECT_FALSE(load_from_string(bad, f).ok()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace parapet::config
