@@ -1,8 +1,8 @@
 // Everything one request's trip through the gateway can touch, handed to the pipeline by the
 // connection that read the request. The pipeline owns the order of phases (VISION.md):
 //
-//   route → auth → (WAF, limits, cache: later issues) → upstream (pool, connect, send)
-//     → stream back → log (exactly once)
+//   route → auth → (WAF, limits: later issues) → cache lookup → upstream (pool, connect, send)
+//     → stream back (cache capture) → price → cache fill → log (exactly once)
 //
 // Thread-safety: lives on one worker; no member is shared with another thread.
 #pragma once
