@@ -28,6 +28,10 @@ awaitable<void> Flight::wait(const asio::any_io_executor& ex, Clock::time_point 
   }
   // Ends with operation_aborted when the leader's cancel arrives, or on the deadline.
   co_await w->timer.async_wait(use_nothrow);
+  // Woken by the deadline: leave the list, so a late finish() posts nothing to an executor whose
+  // io_context may be gone by then. (Woken by finish(): the list was already taken.)
+  MutexLock l(&mu_);
+  std::erase(waiters_, w);
 }
 
 void Flight::finish() {
