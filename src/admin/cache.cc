@@ -4,7 +4,7 @@
 namespace parapet::admin {
 
 Reply cache_admin(cache::Cache& c, const Request& r) {
-  if (r.path != "/cache" && r.path != "/admin/cache") {
+  if (r.path != "/cache") {
     return error_reply(make_error(ErrorCode::kNotFound,
                                   "no admin endpoint " + std::string(r.path.substr(0, 128))));
   }
@@ -23,7 +23,8 @@ Reply cache_admin(cache::Cache& c, const Request& r) {
     body += "}";
     return {200, "application/json", body};
   }
-  return error_reply(make_error(ErrorCode::kMethodNotAllowed, "/cache accepts GET and DELETE"));
+  return error_reply(
+      make_error(ErrorCode::kMethodNotAllowed, "/admin/cache accepts GET and DELETE"));
 }
 
 }  // namespace parapet::admin

@@ -158,7 +158,6 @@ Result<bool> read_access(Snapshot& s, const toml::table& root) {
   }
   return true;
 }
-
 }  // namespace
 
 // cache_options.cc

@@ -151,11 +151,8 @@ Result<bool> Server::start() {
       AdminHooks{[this] { return draining_; }, [this] { return metrics_text(); },
                  [this] { return cfg_->generation; }});
   admin_->handle("/keys", admin::keys_handler(*access_));
-  // /cache, like /keys and /logs; /admin/cache is the same endpoint under the name issue #4 uses.
-  for (const char* path : {"/cache", "/admin/cache"}) {
-    admin_->handle(
-        path, [c = cache_.get()](const admin::Request& r) { return admin::cache_admin(*c, r); });
-  }
+  admin_->handle("/cache",
+                 [c = cache_.get()](const admin::Request& r) { return admin::cache_admin(*c, r); });
   auto admin_bound = admin_->listen(*admin_ep);
   if (!admin_bound) return admin_bound.error();
   // Signal handling is in place before anyone can learn our ports: a supervisor that sends SIGHUP
