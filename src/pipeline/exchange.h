@@ -1,8 +1,8 @@
 // Everything one request's trip through the gateway can touch, handed to the pipeline by the
 // connection that read the request. The pipeline owns the order of phases (VISION.md):
 //
-//   route → auth → (WAF, limits, cache: later issues) → upstream (pool, connect, send)
-//     → stream back → log (exactly once)
+//   route → auth → (WAF, limits: later issues) → cache lookup → upstream (pool, connect, send)
+//     → stream back (cache capture) → price → cache fill → log (exactly once)
 //
 // Thread-safety: lives on one worker; no member is shared with another thread.
 #pragma once
@@ -21,6 +21,7 @@
 #include "observe/log_id.h"
 #include "observe/record.h"
 #include "observe/recorder.h"
+#include "pipeline/cache_state.h"
 #include "providers/provider.h"
 #include "upstream/connection.h"
 #include "upstream/pool.h"
@@ -50,6 +51,7 @@ struct WorkerEnv {
   observe::Recorder* recorder = nullptr;  // where records go after the log phase
   access::Registry* access = nullptr;     // gateway tokens and virtual keys (nullptr: none)
   access::View access_view;               // this worker's cached view of it
+  cache::Cache* cache = nullptr;          // shared response cache (docs/cache.md); null: off
 
   // Rate limits and budgets (nullptr: none): the rules, this worker's view of them, and its
   // Limiter (its slot of the shared counters).
@@ -97,6 +99,7 @@ struct Exchange {
   Clock::time_point upstream_sent{}, upstream_head{};
   std::string local_headers;  // extra "name: value\r\n" lines for a local answer (retry-after)
   observe::RequestRecord record;
+  CacheState cache;  // the cache phase's lookup → fill state
 };
 
 // Runs one request through every phase and logs it. Never throws; errors become answers.

@@ -9,9 +9,11 @@
 
 #include "access/config_keys.h"
 #include "access/registry.h"
+#include "admin/cache.h"
 #include "admin/keys.h"
 #include "admin/limits.h"
 #include "admin/live_tail.h"
+#include "cache/cache.h"
 #include "limits/counters.h"
 #include "limits/metrics.h"
 #include "limits/registry.h"
@@ -145,6 +147,15 @@ Result<bool> Server::start() {
   recorder_->add_consumer(*tail_);
   recorder_->start();
   shared_->recorder = recorder_.get();
+  cache::Options co;
+  co.memory_bytes = cfg_->cache.memory_bytes;
+  co.persistent = cfg_->cache.persistent;
+  co.disk_bytes = cfg_->cache.disk_bytes;
+  co.path = (std::filesystem::path(cfg_->server.data_dir) / "cache.db").string();
+  auto cache = cache::Cache::open(co);
+  if (!cache) return cache.error();
+  cache_ = std::move(*cache);
+  shared_->cache = cache_.get();
 
   tcp::endpoint bound = *data_ep;
   for (int i = 0; i < n; ++i) {
@@ -160,6 +171,8 @@ Result<bool> Server::start() {
       AdminHooks{[this] { return draining_; }, [this] { return metrics_text(); },
                  [this] { return cfg_->generation; }});
   admin_->handle("/keys", admin::keys_handler(*access_));
+  admin_->handle("/cache",
+                 [c = cache_.get()](const admin::Request& r) { return admin::cache_admin(*c, r); });
   admin_->handle("/limits", admin::limits_handler(
                                 *limits_, *limit_state_, logs_db_path(),
                                 [this](std::string_view g) { return cfg_->has_gateway(g); }));
@@ -301,6 +314,7 @@ std::string Server::metrics_text() const {
             ss.rows_written);
   w.counter("parapet_store_write_errors_total", "Failed log store writes.", {}, ss.write_errors);
   observe::add_analytics_metrics(w, *analytics_);
+  cache_->add_metrics(w);
   limits::add_metrics(w, *limit_state_, *limits_->current(), now_ms());
   return w.text();
 }

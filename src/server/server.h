@@ -27,6 +27,9 @@ class Registry;
 namespace parapet::admin {
 class LiveTail;
 }
+namespace parapet::cache {
+class Cache;
+}
 namespace parapet::limits {
 class Registry;
 class State;
@@ -66,6 +69,7 @@ class Server {
   std::unique_ptr<admin::LiveTail> tail_;
   std::unique_ptr<observe::Recorder> recorder_;
   std::unique_ptr<access::Registry> access_;
+  std::unique_ptr<cache::Cache> cache_;  // outlives the workers (they hold a pointer)
   // Rate-limit and budget rules and their counters: outside the config snapshot, so a reload
   // keeps the counters (docs/limits.md).
   std::unique_ptr<limits::Registry> limits_;
