@@ -18,6 +18,7 @@
 #include "common/url.h"
 #include "cost/price_table.h"
 #include "providers/provider.h"
+#include "reliability/options.h"
 
 namespace parapet::config {
 
@@ -104,6 +105,7 @@ struct Snapshot {
   CostOptions cost;
   AccessOptions access;
   LogOptions logs;  // start-only: the store is opened once
+  reliability::Options reliability;  // retries, fallbacks, circuit breaker (docs/reliability.md)
   // The built-in price table with price_file merged on top; reloads with the config.
   std::shared_ptr<const cost::PriceTable> prices;
   std::vector<std::string> gateways;                    // names accepted as /{gateway}/

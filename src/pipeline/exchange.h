@@ -21,6 +21,7 @@
 #include "observe/record.h"
 #include "observe/recorder.h"
 #include "providers/provider.h"
+#include "reliability/breaker.h"
 #include "upstream/connection.h"
 #include "upstream/pool.h"
 
@@ -49,6 +50,7 @@ struct WorkerEnv {
   observe::Recorder* recorder = nullptr;  // where records go after the log phase
   access::Registry* access = nullptr;     // gateway tokens and virtual keys (nullptr: none)
   access::View access_view;               // this worker's cached view of it
+  reliability::Breakers* breakers = nullptr;  // process-wide circuit breakers (nullptr: none)
 };
 
 // Per-connection scratch kept across requests so the steady state allocates nothing.
@@ -88,6 +90,7 @@ struct Exchange {
   std::vector<std::pair<std::string, std::string>> credential_swaps;
   size_t body_capture = 0;  // bytes of each body to keep in the record (0: none)
   Clock::time_point upstream_sent{}, upstream_head{};
+  int step = -1;  // which step answers (fallback chain / universal endpoint): x-parapet-step
   observe::RequestRecord record;
 };
 
