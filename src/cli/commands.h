@@ -12,5 +12,6 @@ namespace parapet::cli {
 void add_logs_command(CLI::App& app);
 void add_stats_command(CLI::App& app);
 void add_keys_command(CLI::App& app);  // keys.cc
+void add_circuits_command(CLI::App& app);  // circuits.cc
 
 }  // namespace parapet::cli
