@@ -42,6 +42,7 @@ int run_circuits(const CircuitsArgs& a) {
               "window fail/req", "open for ms");
   for (auto c : rows) {
     std::string_view up, state;
+    if (c["upstream"].get(up) || c["state"].get(state)) continue;
     auto num = [&](const char* key) {
       int64_t v = 0;
       return c[key].get(v) == simdjson::SUCCESS ? v : 0;
@@ -52,8 +53,8 @@ int run_circuits(const CircuitsArgs& a) {
     std::string window = std::to_string(wfail) + "/" + std::to_string(wreq);
     std::string upstream(up), st(state);
     std::printf("%-24s %-10s %6lld %12lld %16s %12lld\n", upstream.c_str(), st.c_str(),
-                static_cast<long long>(opens), static_cast<long long>(consecutive),
-                window.c_str(), static_cast<long long>(open_for));
+                static_cast<long long>(opens), static_cast<long long>(consecutive), window.c_str(),
+                static_cast<long long>(open_for));
   }
   return 0;
 }
