@@ -26,11 +26,14 @@ Result<ModelRef> parse_model_ref(std::string_view text) {
 
 const FallbackRule* find_fallback(const GatewayReliability& g, std::string_view provider,
                                   std::string_view model) {
+  // An exact model wins over "provider/*" whatever the order in the file (TOML tables have none).
+  const FallbackRule* any = nullptr;
   for (const auto& rule : g.fallbacks) {
     if (rule.from.provider != provider) continue;
-    if (rule.from.model.empty() || rule.from.model == model) return &rule;
+    if (!rule.from.model.empty() && rule.from.model == model) return &rule;
+    if (rule.from.model.empty() && !any) any = &rule;
   }
-  return nullptr;
+  return any;
 }
 
 std::optional<std::string> rewrite_model(std::string_view body, std::string_view model) {

@@ -23,8 +23,8 @@ namespace parapet::reliability {
 // "provider" alone / "provider/*" (any model). kBadRequest when the provider part is empty.
 Result<ModelRef> parse_model_ref(std::string_view text);
 
-// The fallback steps for a request to `provider` asking for `model`: the first rule whose `from`
-// names that provider and model (or any model), else nullptr.
+// The fallback steps for a request to `provider` asking for `model`: the rule for that provider
+// and model, else the provider's any-model rule ("provider/*"), else nullptr.
 const FallbackRule* find_fallback(const GatewayReliability& g, std::string_view provider,
                                   std::string_view model);
 

@@ -18,8 +18,8 @@ TEST(ModelRef, ProviderAndModel) {
 
 TEST(FindFallback, ExactModelOrAnyModel) {
   GatewayReliability g;
-  g.fallbacks.push_back({{"openai", "gpt-4o"}, {{"groq", "llama"}}});
   g.fallbacks.push_back({{"openai", ""}, {{"mistral", "small"}}});
+  g.fallbacks.push_back({{"openai", "gpt-4o"}, {{"groq", "llama"}}});
   EXPECT_EQ(find_fallback(g, "openai", "gpt-4o")->to[0].provider, "groq");
   EXPECT_EQ(find_fallback(g, "openai", "gpt-4o-mini")->to[0].provider, "mistral");
   EXPECT_EQ(find_fallback(g, "anthropic", "gpt-4o"), nullptr);
