@@ -275,7 +275,7 @@ awaitable<void> proxy(Exchange& x, std::vector<Step>& steps,
       bounded = true;
     }
     reliability::Breakers::Entry* br =
-        x.env.breakers ? &x.env.breakers->get(st.upstream->name) : nullptr;
+        x.env.breakers ? &x.env.breaker_cache.get(*x.env.breakers, st.upstream->name) : nullptr;
     for (int attempt = 1;; ++attempt) {
       reliability::Admit admit = br ? br->admit(bo, Clock::now()) : reliability::Admit::kAllowed;
       if (admit == reliability::Admit::kRejected) {
@@ -334,8 +334,9 @@ awaitable<void> proxy(Exchange& x, std::vector<Step>& steps,
       }
       bool next_step = false;
       for (size_t j = i + 1; j < steps.size() && !next_step; ++j) {
-        next_step = !x.env.breakers ||
-                    x.env.breakers->get(steps[j].upstream->name).would_admit(bo, Clock::now());
+        next_step =
+            !x.env.breakers || x.env.breaker_cache.get(*x.env.breakers, steps[j].upstream->name)
+                                   .would_admit(bo, Clock::now());
       }
       if (!wait && !next_step) {
         // Nothing left to try: the client gets this answer (the provider's own error, unchanged)

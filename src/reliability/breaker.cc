@@ -94,19 +94,37 @@ void CircuitBreaker::record(const BreakerOptions& o, Outcome out, bool probe,
 }
 
 Admit Breakers::Entry::admit(const BreakerOptions& o, Clock::time_point now) {
+  if (!o.enabled || state_.load(std::memory_order_relaxed) == CircuitState::kClosed) {
+    return Admit::kAllowed;
+  }
   MutexLock l(&mu_);
-  return b_.admit(o, now);
+  Admit a = b_.admit(o, now);
+  state_.store(b_.state(), std::memory_order_relaxed);
+  return a;
 }
 
 bool Breakers::Entry::would_admit(const BreakerOptions& o, Clock::time_point now) const {
+  if (!o.enabled || state_.load(std::memory_order_relaxed) == CircuitState::kClosed) return true;
   MutexLock l(&mu_);
   return b_.would_admit(o, now);
 }
 
 void Breakers::Entry::record(const BreakerOptions& o, Outcome out, bool probe,
                              Clock::time_point now) {
+  // A probe's slot goes back even if breaking was switched off meanwhile.
+  if (!probe && (!o.enabled || out == Outcome::kNeutral)) return;
   MutexLock l(&mu_);
   b_.record(o, out, probe, now);
+  state_.store(b_.state(), std::memory_order_relaxed);
+}
+
+Breakers::Entry& Breakers::Cache::get(Breakers& b, std::string_view upstream) {
+  for (const auto& [name, e] : entries_) {
+    if (name == upstream) return *e;
+  }
+  Entry& e = b.get(upstream);
+  entries_.emplace_back(std::string(upstream), &e);
+  return e;
 }
 
 Breakers::Entry& Breakers::get(std::string_view upstream) {

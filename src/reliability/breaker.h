@@ -82,6 +82,8 @@ class Breakers {
  public:
   class Entry {
    public:
+    // Closed is the common case: admit() answers it from an atomic copy of the state, without
+    // the lock.
     Admit admit(const BreakerOptions& o, Clock::time_point now);
     bool would_admit(const BreakerOptions& o, Clock::time_point now) const;
     void record(const BreakerOptions& o, Outcome out, bool probe, Clock::time_point now);
@@ -94,12 +96,23 @@ class Breakers {
     // lock costs tens of nanoseconds per attempt.
     mutable Mutex mu_;
     CircuitBreaker b_ GUARDED_BY(mu_);
+    std::atomic<CircuitState> state_{CircuitState::kClosed};  // b_.state(), for admit()
   };
 
   // The breaker for `upstream`, created closed on first use; the reference stays valid for the
   // registry's lifetime (entries are never removed).
   Entry& get(std::string_view upstream);
   std::vector<BreakerView> snapshot(Clock::time_point now) const;
+
+  // A worker's memo of get(): the registry lock is taken once per upstream name per worker, not
+  // once per request. Thread-safety: one per worker thread.
+  class Cache {
+   public:
+    Entry& get(Breakers& b, std::string_view upstream);
+
+   private:
+    std::vector<std::pair<std::string, Entry*>> entries_;  // a handful of upstreams: linear
+  };
 
  private:
   mutable Mutex mu_;

@@ -129,6 +129,40 @@ TEST_F(BreakerTest, DisabledAdmitsEverythingAndRecordsNothing) {
   EXPECT_EQ(b.admit(o, t0), Admit::kAllowed);
 }
 
+TEST_F(BreakerTest, ProbeSlotComesBackEvenIfBreakingWasSwitchedOffMeanwhile) {
+  for (int i = 0; i < 3; ++i) run(Outcome::kFailure, t0);
+  auto t1 = t0 + milliseconds(500);
+  ASSERT_EQ(b.admit(o, t1), Admit::kProbe);
+  BreakerOptions off = o;
+  off.enabled = false;
+  b.record(off, Outcome::kFailure, true, t1);  // a reload turned breaking off mid-request
+  EXPECT_EQ(b.admit(o, t1), Admit::kProbe) << "the slot was given back";
+}
+
+TEST(Breakers, EntryFastPathAndWorkerCache) {
+  Breakers reg;
+  Breakers::Cache cache;
+  BreakerOptions o;
+  o.consecutive_failures = 2;
+  o.cooldown = std::chrono::milliseconds(100);
+  auto now = Clock::now();
+  Breakers::Entry& e = cache.get(reg, "openai");
+  EXPECT_EQ(&e, &reg.get("openai"));
+  EXPECT_EQ(&e, &cache.get(reg, "openai"));
+  EXPECT_EQ(e.admit(o, now), Admit::kAllowed);
+  e.record(o, Outcome::kFailure, false, now);
+  e.record(o, Outcome::kFailure, false, now);
+  EXPECT_EQ(e.admit(o, now), Admit::kRejected);
+  EXPECT_FALSE(e.would_admit(o, now));
+  auto later = now + std::chrono::milliseconds(100);
+  EXPECT_TRUE(e.would_admit(o, later));
+  EXPECT_EQ(e.admit(o, later), Admit::kProbe);
+  EXPECT_EQ(reg.snapshot(later)[0].state, CircuitState::kHalfOpen);
+  e.record(o, Outcome::kSuccess, true, later);
+  EXPECT_EQ(e.admit(o, later), Admit::kAllowed);
+  EXPECT_EQ(reg.snapshot(later)[0].opens, 1u);
+}
+
 TEST(Breakers, SharedAcrossThreadsAndListedByName) {
   Breakers reg;
   BreakerOptions o;
