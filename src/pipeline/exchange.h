@@ -47,11 +47,13 @@ struct WorkerEnv {
   observe::Counters& counters;
   uint64_t worker_id = 0;
   observe::LogIdGenerator ids;
-  observe::Recorder* recorder = nullptr;       // where records go after the log phase
-  access::Registry* access = nullptr;          // gateway tokens and virtual keys (nullptr: none)
-  access::View access_view;                    // this worker's cached view of it
-  reliability::Breakers* breakers = nullptr;   // process-wide circuit breakers (nullptr: none)
-  reliability::Breakers::Cache breaker_cache;  // this worker's lookups into it
+  observe::Recorder* recorder = nullptr;  // where records go after the log phase
+  access::Registry* access = nullptr;     // gateway tokens and virtual keys (nullptr: none)
+  access::View access_view;               // this worker's cached view of it
+
+  // Process-wide circuit breakers (nullptr: none) and this worker's lookups into them.
+  reliability::Breakers* breakers = nullptr;
+  reliability::Breakers::Cache breaker_cache;
 };
 
 // Per-connection scratch kept across requests so the steady state allocates nothing.
