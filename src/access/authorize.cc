@@ -101,8 +101,8 @@ Result<AuthResult> authorize(const KeySet& keys, const AuthInput& in) {
       if (*c) places.emplace_back(name, scheme);
     }
   }
+  http::Query q(in.query);  // outlives `presented`, which may point into it
   if (!in.query.empty()) {
-    http::Query q(in.query);
     if (auto v = q.get("key")) {
       auto c = consider(*v);
       if (!c) return c.error();
