@@ -277,6 +277,11 @@ awaitable<void> proxy(Exchange& x, std::vector<Step>& steps,
     reliability::Breakers::Entry* br =
         x.env.breakers ? &x.env.breaker_cache.get(*x.env.breakers, st.upstream->name) : nullptr;
     for (int attempt = 1;; ++attempt) {
+      if (bounded && Clock::now() >= head_end) {  // no time left for this step (or any)
+        last = make_error(ErrorCode::kUpstreamTimeout, "request timeout reached before step " +
+                                                           std::to_string(i) + " could be tried");
+        break;
+      }
       reliability::Admit admit = br ? br->admit(bo, Clock::now()) : reliability::Admit::kAllowed;
       if (admit == reliability::Admit::kRejected) {
         last = make_error(ErrorCode::kCircuitOpen,
