@@ -285,6 +285,38 @@ test('universal: malformed arrays are 400, other methods 405', async () => {
   assert.equal((await request(`${gw.url}/nope`, { method: 'POST', headers: json, body: '[]' })).status, 404);
 });
 
+// --- credentials across steps ---
+
+test('virtual keys: a fallback step never gets another provider\'s key; universal steps swap theirs', async () => {
+  const REAL = 'sk-REAL-openai-0123456789';
+  const created = await fetch(`${gw.adminUrl}/keys`, {
+    method: 'POST', headers: json,
+    body: JSON.stringify({ kind: 'virtual_key', name: 'rel', provider: 'openai', provider_key: REAL }),
+  });
+  assert.equal(created.status, 201);
+  const vk = (await created.json()).secret;
+  const key = failKey();
+  await request(`${fakeB.url}/v1/chat/completions`, { method: 'POST', headers: { ...json, 'x-fake-status': '500', 'x-fake-fail-times': '1', 'x-fake-fail-key': key }, body: chatBody() });
+  fakeA.clear();
+  fakeB.clear();
+  const r = await chat(gw.url, { authorization: `Bearer ${vk}`, 'x-fake-status': '500', 'x-fake-fail-times': '1', 'x-fake-fail-key': key }, { gateway: 'fb' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.headers['x-parapet-step'], '1');
+  assert.equal(fakeA.requests[0].headers.authorization, `Bearer ${REAL}`, 'step 0: the stored key');
+  const toGroq = fakeB.requests[0].rawHeaders.join('\n');
+  assert.equal(fakeB.requests[0].headers.authorization, undefined, 'step 1: no OpenAI key sent to groq');
+  assert.ok(!toGroq.includes('REAL') && !toGroq.includes('pvk_'), toGroq);
+
+  fakeA.clear();
+  const u = await request(`${gw.url}/default`, {
+    method: 'POST', headers: json,
+    body: JSON.stringify([{ ...universalStep('openai', 'gpt-4o-mini'), headers: { Authorization: `Bearer ${vk}` } }]),
+  });
+  assert.equal(u.status, 200, u.text);
+  assert.equal(fakeA.requests[0].headers.authorization, `Bearer ${REAL}`);
+  assert.ok(!fakeA.requests[0].rawHeaders.join('\n').includes('pvk_'));
+});
+
 // --- circuit breakers ---
 
 test('circuit breaker: opens after failures, fails fast, recovers after the cooldown, survives reload', async () => {
