@@ -28,13 +28,10 @@ struct Sent {
   std::string_view name, value;
 };
 
-// The x-parapet-* header when the client sent it, else its cf-aig-* alias, else nullopt.
-std::optional<Sent> header_or_alias(const http::HeaderList& h, std::string_view name,
-                                    std::string_view alias) {
-  if (h.has(name)) return Sent{name, h.get(name)};
-  if (h.has(alias)) return Sent{alias, h.get(alias)};
-  return std::nullopt;
-}
+// The four settings a request may carry, each under two spellings.
+enum Setting { kSetAttempts, kSetDelay, kSetBackoff, kSetTimeout, kSettings };
+constexpr std::string_view kSuffixes[kSettings] = {"max-attempts", "retry-delay", "backoff",
+                                                   "request-timeout"};
 
 }  // namespace
 
@@ -86,22 +83,43 @@ Result<Millis> parse_request_timeout(std::string_view v) {
 }
 
 Result<RetrySettings> apply_headers(RetrySettings s, const http::HeaderList& headers) {
-  if (auto h = header_or_alias(headers, "x-parapet-max-attempts", "cf-aig-max-attempts")) {
+  // One pass over the headers (this runs for every request, which usually sends none of them):
+  // the x-parapet-* spelling wins over the cf-aig-* one whatever their order.
+  std::optional<Sent> ours[kSettings], alias[kSettings];
+  for (const auto& h : headers) {
+    std::string_view rest;
+    bool is_ours = false;
+    if (h.name.size() > 10 && http::iequals(h.name.substr(0, 10), "x-parapet-")) {
+      rest = h.name.substr(10);
+      is_ours = true;
+    } else if (h.name.size() > 7 && http::iequals(h.name.substr(0, 7), "cf-aig-")) {
+      rest = h.name.substr(7);
+    } else {
+      continue;
+    }
+    for (int i = 0; i < kSettings; ++i) {
+      if (!http::iequals(rest, kSuffixes[i])) continue;
+      auto& slot = is_ours ? ours[i] : alias[i];
+      if (!slot) slot = Sent{h.name, h.value};
+    }
+  }
+  auto sent = [&](int i) { return ours[i] ? ours[i] : alias[i]; };
+  if (auto h = sent(kSetAttempts)) {
     auto r = parse_max_attempts(h->value);
     if (!r) return bad(h->name, r.error().message);
     s.max_attempts = *r;
   }
-  if (auto h = header_or_alias(headers, "x-parapet-retry-delay", "cf-aig-retry-delay")) {
+  if (auto h = sent(kSetDelay)) {
     auto r = parse_retry_delay(h->value);
     if (!r) return bad(h->name, r.error().message);
     s.retry_delay = *r;
   }
-  if (auto h = header_or_alias(headers, "x-parapet-backoff", "cf-aig-backoff")) {
+  if (auto h = sent(kSetBackoff)) {
     auto r = parse_backoff(h->value);
     if (!r) return bad(h->name, r.error().message);
     s.backoff = *r;
   }
-  if (auto h = header_or_alias(headers, "x-parapet-request-timeout", "cf-aig-request-timeout")) {
+  if (auto h = sent(kSetTimeout)) {
     auto r = parse_request_timeout(h->value);
     if (!r) return bad(h->name, r.error().message);
     s.request_timeout = *r;
