@@ -272,6 +272,17 @@ test('universal: streaming step, per-step retry config', async () => {
   assert.equal(fakeA.requests.length, 3);
 });
 
+test('universal: a step\'s requestTimeout moves on to the next step', async () => {
+  fakeA.clear();
+  const slow = universalStep('openai', 'gpt-4o-mini', { config: { requestTimeout: 300 } });
+  slow.headers['x-fake-latency-ms'] = '3000';
+  const t0 = Date.now();
+  const r = await request(`${gw.url}/default`, { method: 'POST', headers: json, body: JSON.stringify([slow, universalStep('groq', 'llama-3.1-8b-instant')]) });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.headers['x-parapet-step'], '1');
+  assert.ok(Date.now() - t0 < 2000, 'did not wait for the slow step');
+});
+
 test('universal: malformed arrays are 400, other methods 405', async () => {
   const cases = ['{}', '[]', 'nope', JSON.stringify([{ provider: 'openai' }]), JSON.stringify([{ provider: 'nope', endpoint: 'x' }]),
     JSON.stringify([{ provider: 'openai', endpoint: 'x', headers: { a: 1 } }]),
