@@ -120,8 +120,6 @@ Result<bool> universal_steps(Exchange& x, const route::Target& t, std::vector<St
     st.step_timeout = u.request_timeout;
     if (keys) {
       // The gateway token rides on the client's own headers; virtual keys sit in each step's.
-      http::HeaderList client_side;
-      for (const auto& h : x.req.headers) client_side.add(h.name, h.value);
       http::HeaderList step_side;
       for (const auto& [n, v] : st.headers) step_side.add(n, v);
       access::AuthInput in;
@@ -140,7 +138,7 @@ Result<bool> universal_steps(Exchange& x, const route::Target& t, std::vector<St
       if (a->query_swap) st.path = access::replace_query_key(st.path, a->virtual_key->provider_key);
       if (!a->key_id.empty()) x.record.key_id = a->key_id;
       if (i == 0) {
-        in.headers = &client_side;
+        in.headers = &x.req.headers;
         // A virtual key in step headers admits the request on an auth gateway too.
         in.gateway_requires_auth = required && !a->virtual_key;
         in.query = {};

@@ -35,6 +35,8 @@ before(async () => {
 [gateways.fb.fallbacks]
 "openai/gpt-4o-mini" = ["groq/llama-3.1-8b-instant"]
 "mistral/*" = ["groq/llama-3.1-8b-instant", "openai"]
+[gateways.locked]
+auth = true
 [gateways.retrying]
 max_attempts = 3
 retry_delay_ms = 10
@@ -326,6 +328,21 @@ test('virtual keys: a fallback step never gets another provider\'s key; universa
   assert.equal(u.status, 200, u.text);
   assert.equal(fakeA.requests[0].headers.authorization, `Bearer ${REAL}`);
   assert.ok(!fakeA.requests[0].rawHeaders.join('\n').includes('pvk_'));
+});
+
+test('universal: an authenticated gateway wants its token on the client\'s headers', async () => {
+  const body = JSON.stringify([universalStep('openai', 'gpt-4o-mini')]);
+  const denied = await request(`${gw.url}/locked`, { method: 'POST', headers: json, body });
+  assert.equal(denied.status, 401);
+  const created = await fetch(`${gw.adminUrl}/keys`, {
+    method: 'POST', headers: json, body: JSON.stringify({ kind: 'gateway_token', name: 'rel-token', gateways: ['locked'] }),
+  });
+  assert.equal(created.status, 201);
+  const token = (await created.json()).secret;
+  fakeA.clear();
+  const ok = await request(`${gw.url}/locked`, { method: 'POST', headers: { ...json, 'x-parapet-authorization': `Bearer ${token}` }, body });
+  assert.equal(ok.status, 200, ok.text);
+  assert.ok(!fakeA.requests[0].rawHeaders.join('\n').includes(token), 'the gateway token stays at the gateway');
 });
 
 // --- circuit breakers ---
