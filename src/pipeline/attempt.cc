@@ -362,9 +362,13 @@ awaitable<void> proxy(Exchange& x, std::vector<Step>& steps,
       drop_connection(x);  // the failed answer is discarded, its connection not reused
       if (!wait) break;    // on to the next step
       x.watchdog.clear();
+      // The disconnect watcher cancels this wait (x.retry_wait), so a client that hangs up during
+      // a long retry-after is let go at once.
       asio::steady_timer timer(x.client.get_executor());
       timer.expires_after(*wait);
+      x.retry_wait = &timer;
       co_await timer.async_wait(use_nothrow);
+      x.retry_wait = nullptr;
       if (x.client_gone) {
         Error gone = make_error(ErrorCode::kUpstreamUnreachable, "client went away");
         co_await fail_before_answer(x, gone);

@@ -94,6 +94,7 @@ struct Exchange {
   size_t body_capture = 0;  // bytes of each body to keep in the record (0: none)
   Clock::time_point upstream_sent{}, upstream_head{};
   int step = -1;  // which step answers (fallback chain / universal endpoint): x-parapet-step
+  asio::steady_timer* retry_wait = nullptr;  // the wait between attempts, while one runs
   observe::RequestRecord record;
 };
 

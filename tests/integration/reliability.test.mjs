@@ -154,6 +154,28 @@ test('retries: retry-after is honoured (and longer than the backoff)', async () 
   assert.ok(took >= 950, `waited ${took} ms for retry-after: 1`);
 });
 
+test('retries: a client that hangs up during the wait is let go at once (499, no new attempt)', async () => {
+  fakeA.clear();
+  const controller = new AbortController();
+  const t0 = Date.now();
+  const pending = fetch(`${gw.url}/default/openai/chat/completions`, {
+    method: 'POST', signal: controller.signal,
+    headers: { ...json, 'x-parapet-max-attempts': '2', 'x-fake-status': '503', 'x-fake-retry-after': '30', 'x-parapet-metadata': '{"case":"hangup"}' },
+    body: chatBody(),
+  }).catch((e) => e);
+  await waitFor(() => fakeA.requests.length === 1, { what: 'first attempt' });
+  controller.abort();
+  await pending;
+  const rec = await waitFor(async () => {
+    const page = (await request(`${gw.adminUrl}/logs?metadata=case%3Dhangup`, { method: 'GET' })).json();
+    return page.records[0];
+  }, { timeoutMs: 5000, what: 'the 499 record' });
+  assert.equal(rec.status, 499);
+  assert.equal(rec.attempts, 1);
+  assert.ok(Date.now() - t0 < 5000, 'did not sit out the 30 s retry-after');
+  assert.equal(fakeA.requests.length, 1);
+});
+
 test('retries: a retry-after past the request timeout is not waited for', async () => {
   fakeA.clear();
   const t0 = Date.now();
