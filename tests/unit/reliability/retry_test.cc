@@ -43,6 +43,16 @@ TEST(RetryHeaders, ParapetHeadersAndCloudflareAliases) {
   EXPECT_EQ(cf->backoff, Backoff::kConstant);
   EXPECT_EQ(cf->request_timeout, Millis(9));
 
+  // Names as the client wrote them.
+  auto mixed =
+      apply_headers({}, headers({{"X-Parapet-Max-Attempts", "3"}, {"CF-AIG-Backoff", "linear"}}));
+  ASSERT_TRUE(mixed.ok());
+  EXPECT_EQ(mixed->max_attempts, 3);
+  EXPECT_EQ(mixed->backoff, Backoff::kLinear);
+  // Unrelated x-parapet-* headers are not ours to judge.
+  EXPECT_TRUE(
+      apply_headers({}, headers({{"x-parapet-metadata", "{}"}, {"x-parapet-max", "x"}})).ok());
+
   // Both spellings: ours wins.
   auto both =
       apply_headers({}, headers({{"cf-aig-max-attempts", "2"}, {"x-parapet-max-attempts", "5"}}));
