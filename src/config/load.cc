@@ -159,12 +159,21 @@ Result<bool> read_access(Snapshot& s, const toml::table& root) {
   }
   return true;
 }
+}  // namespace
+
+// cache_options.cc
+Result<bool> apply_cache_toml(Snapshot& s, const toml::table& root);
+Result<bool> apply_gateway_cache_toml(Snapshot& s, const std::string& gateway,
+                                      const toml::table& t);
+
+namespace {
 
 Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
   PARAPET_TRY(only_keys(root, "root",
                         {"server", "limits", "upstream", "gateways", "providers", "upstreams",
-                         "cost", "logs", "access", "circuit_breaker"}));
+                         "cost", "logs", "access", "cache", "circuit_breaker"}));
   PARAPET_TRY(read_access(s, root));
+  PARAPET_TRY(apply_cache_toml(s, root));
   PARAPET_TRY(read_circuit_breaker(s, root));
   if (auto* t = root["logs"].as_table()) {
     PARAPET_TRY(only_keys(
@@ -235,13 +244,15 @@ Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
       if (!valid_name(name)) return config_error("gateway name '" + name + "' must be [a-z0-9-_]");
       if (!v.is_table()) return config_error("[gateways." + name + "] must be a table");
       for (auto&& [gk, gv] : *v.as_table()) {
-        bool reliability_key = false;
-        for (auto rk : kGatewayReliabilityKeys) reliability_key = reliability_key || gk.str() == rk;
-        if (!reliability_key && gk.str() != "log_bodies" && gk.str() != "auth") {
+        bool known = gk.str() == "log_bodies" || gk.str() == "auth" || gk.str() == "cache_ttl" ||
+                     gk.str() == "cache_partition";
+        for (auto rk : kGatewayReliabilityKeys) known = known || gk.str() == rk;
+        if (!known) {
           return config_error("unknown key '" + std::string(gk.str()) + "' in [gateways." + name +
                               "]");
         }
       }
+      PARAPET_TRY(apply_gateway_cache_toml(s, name, *v.as_table()));
       PARAPET_TRY(read_gateway_reliability(s, name, *v.as_table()));
       if (const toml::node* n = v.as_table()->get("auth")) {
         auto* b = n->as_boolean();

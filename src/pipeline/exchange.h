@@ -20,6 +20,7 @@
 #include "observe/log_id.h"
 #include "observe/record.h"
 #include "observe/recorder.h"
+#include "pipeline/cache_state.h"
 #include "providers/provider.h"
 #include "reliability/breaker.h"
 #include "upstream/connection.h"
@@ -54,6 +55,7 @@ struct WorkerEnv {
   // Process-wide circuit breakers (nullptr: none) and this worker's lookups into them.
   reliability::Breakers* breakers = nullptr;
   reliability::Breakers::Cache breaker_cache;
+  cache::Cache* cache = nullptr;          // shared response cache (docs/cache.md); null: off
 };
 
 // Per-connection scratch kept across requests so the steady state allocates nothing.
@@ -96,6 +98,7 @@ struct Exchange {
   int step = -1;  // which step answers (fallback chain / universal endpoint): x-parapet-step
   asio::steady_timer* retry_wait = nullptr;  // the wait between attempts, while one runs
   observe::RequestRecord record;
+  CacheState cache;  // the cache phase's lookup → fill state
 };
 
 // Runs one request through every phase and logs it. Never throws; errors become answers.

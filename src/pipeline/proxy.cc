@@ -6,6 +6,7 @@
 #include "cost/cost.h"
 #include "http/headers.h"
 #include "observe/metadata.h"
+#include "pipeline/cache_phase.h"
 #include "pipeline/exchange.h"
 #include "pipeline/phases.h"
 #include "pipeline/upstream.h"
@@ -82,6 +83,11 @@ void build_client_head(Exchange& x, const http::ResponseHead& h, bool head_reque
   if (x.step >= 0) {
     out += "x-parapet-step: ";
     out += std::to_string(x.step);
+    out += "\r\n";
+  }
+  if (!x.record.cache_status.empty()) {
+    out += "x-parapet-cache-status: ";
+    out += x.record.cache_status;
     out += "\r\n";
   }
   append_server_timing(x, out);
@@ -213,6 +219,7 @@ awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
   x.record.status = h.status;
   x.record.stream = x.stream_requested || is_event_stream(h);
   x.first_byte = Clock::now();
+  if (!head_request) x.cache.begin(h, is_event_stream(h));
 
   // Usage is read from successful answers as they pass. Hiding the injected usage chunk changes
   // the body's length, so it is only done when the framing is ours (chunked or close-delimited).
@@ -231,6 +238,7 @@ awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
       if (x.hide_usage_chunk) providers::strip_null_usage(fwd);
       sent = fwd;
     }
+    x.cache.capture(sent);
     std::string& kept = x.record.response_body;
     if (kept.size() < x.body_capture) kept.append(sent.substr(0, x.body_capture - kept.size()));
     return sent;
@@ -436,6 +444,8 @@ awaitable<void> run(Exchange& x) {
     r.gateway = target.gateway;
     r.provider = target.upstream->name;
     co_await send_error(x, auth.error());
+  } else if (auto cached = cache_prepare(x, target); !cached) {
+    co_await send_error(x, cached.error());
   } else if (auto plan = plan_request(x, target, custom_cost); !plan) {
     co_await send_error(x, plan.error());
   } else if (retry = retry_settings(x, target.gateway); !retry) {
@@ -443,7 +453,12 @@ awaitable<void> run(Exchange& x) {
   } else if (auto planned = native_steps(x, target, steps); !planned) {
     co_await send_error(x, planned.error());
   } else {
-    co_await upstream_phase(x, steps, *retry, steps.size() > 1, custom_cost);
+    if (co_await cache_lookup(x, target)) {
+      price(x, custom_cost);  // a replayed HIT: what the call would have cost (cache_fill)
+    } else {
+      co_await upstream_phase(x, steps, *retry, steps.size() > 1, custom_cost);
+    }
+    co_await cache_fill(x);
   }
   x.watchdog.clear();
   log(x.env, std::move(r), x.started, x.first_byte);

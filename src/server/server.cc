@@ -8,9 +8,11 @@
 
 #include "access/config_keys.h"
 #include "access/registry.h"
+#include "admin/cache.h"
 #include "admin/keys.h"
 #include "admin/circuits.h"
 #include "admin/live_tail.h"
+#include "cache/cache.h"
 #include "observe/analytics.h"
 #include "observe/prometheus.h"
 #include "observe/recorder.h"
@@ -128,6 +130,15 @@ Result<bool> Server::start() {
   recorder_->add_consumer(*tail_);
   recorder_->start();
   shared_->recorder = recorder_.get();
+  cache::Options co;
+  co.memory_bytes = cfg_->cache.memory_bytes;
+  co.persistent = cfg_->cache.persistent;
+  co.disk_bytes = cfg_->cache.disk_bytes;
+  co.path = (std::filesystem::path(cfg_->server.data_dir) / "cache.db").string();
+  auto cache = cache::Cache::open(co);
+  if (!cache) return cache.error();
+  cache_ = std::move(*cache);
+  shared_->cache = cache_.get();
 
   tcp::endpoint bound = *data_ep;
   for (int i = 0; i < n; ++i) {
@@ -144,6 +155,8 @@ Result<bool> Server::start() {
                  [this] { return cfg_->generation; }});
   admin_->handle("/keys", admin::keys_handler(*access_));
   admin_->handle("/circuits", admin::circuits_handler(*breakers_));
+  admin_->handle("/cache",
+                 [c = cache_.get()](const admin::Request& r) { return admin::cache_admin(*c, r); });
   auto admin_bound = admin_->listen(*admin_ep);
   if (!admin_bound) return admin_bound.error();
   // Signal handling is in place before anyone can learn our ports: a supervisor that sends SIGHUP
@@ -269,6 +282,7 @@ std::string Server::metrics_text() const {
   w.counter("parapet_store_write_errors_total", "Failed log store writes.", {}, ss.write_errors);
   observe::add_analytics_metrics(w, *analytics_);
   admin::add_circuit_metrics(w, *breakers_);
+  cache_->add_metrics(w);
   return w.text();
 }
 

@@ -30,6 +30,9 @@ class LiveTail;
 namespace parapet::reliability {
 class Breakers;
 }
+namespace parapet::cache {
+class Cache;
+}
 
 namespace parapet::server {
 
@@ -66,6 +69,7 @@ class Server {
   std::unique_ptr<access::Registry> access_;
   // Circuit breakers live here, outside the config snapshot, so a reload keeps their state.
   std::unique_ptr<reliability::Breakers> breakers_;
+  std::unique_ptr<cache::Cache> cache_;  // outlives the workers (they hold a pointer)
   std::unique_ptr<AdminServer> admin_;
   std::unique_ptr<asio::signal_set> signals_;
   bool draining_ = false;

@@ -16,6 +16,7 @@ Worker::Worker(int id, Shared& shared, std::shared_ptr<const config::Snapshot> c
            {},    shared_.recorder} {
   env_.access = shared_.access;
   env_.breakers = shared_.breakers;
+  env_.cache = shared_.cache;
 }
 
 Worker::~Worker() { join(); }

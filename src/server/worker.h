@@ -28,6 +28,7 @@ struct Shared {
   observe::Recorder* recorder = nullptr;
   access::Registry* access = nullptr;
   reliability::Breakers* breakers = nullptr;  // circuit breakers: process-wide, survive reloads
+  cache::Cache* cache = nullptr;
 };
 
 class Worker {
