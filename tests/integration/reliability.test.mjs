@@ -390,6 +390,8 @@ ${upstreamsToml({})}`;
     for (let i = 0; i < 3; i++) assert.equal((await chat(g.url, { 'x-fake-status': '500' })).status, 500);
     const openedAt = Date.now();
     const c = (await circuits()).find((x) => x.upstream === 'openai');
+    const prefixed = (await request(`${g.adminUrl}/admin/circuits`, { method: 'GET' })).json().circuits;
+    assert.deepEqual(prefixed.map((x) => x.state), (await circuits()).map((x) => x.state), '/admin/circuits too');
     assert.equal(c.state, 'open');
     assert.equal(c.opens, 1);
     fake.clear();
