@@ -117,7 +117,7 @@ struct Snapshot {
   UpstreamOptions upstream;
   CostOptions cost;
   AccessOptions access;
-  LogOptions logs;  // start-only: the store is opened once
+  LogOptions logs;                   // start-only: the store is opened once
   reliability::Options reliability;  // retries, fallbacks, circuit breaker (docs/reliability.md)
   CacheOptions cache;
   std::vector<GatewayCache> gateway_cache;  // gateways with cache settings

@@ -55,7 +55,7 @@ struct WorkerEnv {
   // Process-wide circuit breakers (nullptr: none) and this worker's lookups into them.
   reliability::Breakers* breakers = nullptr;
   reliability::Breakers::Cache breaker_cache;
-  cache::Cache* cache = nullptr;          // shared response cache (docs/cache.md); null: off
+  cache::Cache* cache = nullptr;  // shared response cache (docs/cache.md); null: off
 };
 
 // Per-connection scratch kept across requests so the steady state allocates nothing.
