@@ -51,11 +51,11 @@ struct WorkerEnv {
   observe::Recorder* recorder = nullptr;  // where records go after the log phase
   access::Registry* access = nullptr;     // gateway tokens and virtual keys (nullptr: none)
   access::View access_view;               // this worker's cached view of it
+  cache::Cache* cache = nullptr;          // shared response cache (docs/cache.md); null: off
 
   // Process-wide circuit breakers (nullptr: none) and this worker's lookups into them.
   reliability::Breakers* breakers = nullptr;
   reliability::Breakers::Cache breaker_cache;
-  cache::Cache* cache = nullptr;  // shared response cache (docs/cache.md); null: off
 };
 
 // Per-connection scratch kept across requests so the steady state allocates nothing.
