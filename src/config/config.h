@@ -18,6 +18,7 @@
 #include "common/url.h"
 #include "cost/price_table.h"
 #include "providers/provider.h"
+#include "reliability/options.h"
 
 namespace parapet::config {
 
@@ -116,7 +117,8 @@ struct Snapshot {
   UpstreamOptions upstream;
   CostOptions cost;
   AccessOptions access;
-  LogOptions logs;  // start-only: the store is opened once
+  LogOptions logs;                   // start-only: the store is opened once
+  reliability::Options reliability;  // retries, fallbacks, circuit breaker (docs/reliability.md)
   CacheOptions cache;
   std::vector<GatewayCache> gateway_cache;  // gateways with cache settings
   // The built-in price table with price_file merged on top; reloads with the config.
