@@ -26,7 +26,10 @@ parapet_area(http parapet_common)
 parapet_area(providers parapet_core parapet_http parapet_common)
 target_link_libraries(parapet_providers PRIVATE simdjson::simdjson)
 parapet_area(route parapet_providers parapet_common)
-parapet_area(config parapet_route parapet_providers parapet_cost parapet_limits parapet_common)
+parapet_area(reliability parapet_providers parapet_http parapet_common)
+target_link_libraries(parapet_reliability PRIVATE simdjson::simdjson)
+parapet_area(config parapet_reliability parapet_route parapet_providers parapet_cost parapet_limits
+             parapet_common)
 parapet_area(observe parapet_core parapet_common)
 target_link_libraries(parapet_observe PRIVATE simdjson::simdjson)
 parapet_area(store parapet_observe parapet_core parapet_common SQLite::SQLite3)
@@ -35,9 +38,10 @@ parapet_area(upstream parapet_http parapet_common)
 parapet_area(access parapet_config parapet_store parapet_http parapet_common)
 parapet_area(cache parapet_store parapet_observe parapet_http parapet_core parapet_common)
 target_link_libraries(parapet_cache PRIVATE simdjson::simdjson)
-parapet_area(pipeline parapet_access parapet_cache parapet_config parapet_route parapet_upstream
-             parapet_http parapet_observe parapet_cost parapet_limits)
-parapet_area(admin parapet_access parapet_cache parapet_limits parapet_store parapet_observe
+parapet_area(pipeline parapet_reliability parapet_access parapet_cache parapet_config parapet_route
+             parapet_upstream parapet_http parapet_observe parapet_cost parapet_limits)
+parapet_area(admin parapet_reliability parapet_access parapet_cache parapet_limits parapet_store
+             parapet_observe
              parapet_http parapet_common)
 target_link_libraries(parapet_admin PRIVATE simdjson::simdjson)
 parapet_area(server parapet_pipeline parapet_config parapet_admin parapet_store)

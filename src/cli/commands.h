@@ -11,8 +11,9 @@ namespace parapet::cli {
 
 void add_logs_command(CLI::App& app);
 void add_stats_command(CLI::App& app);
-void add_keys_command(CLI::App& app);   // keys.cc
-void add_cache_command(CLI::App& app);  // cache_command.cc
+void add_keys_command(CLI::App& app);      // keys.cc
+void add_cache_command(CLI::App& app);     // cache_command.cc
+void add_circuits_command(CLI::App& app);  // circuits.cc
 
 // limits.cc
 void add_limits_command(CLI::App& app);

@@ -19,6 +19,7 @@
 #include "cost/price_table.h"
 #include "limits/rule.h"
 #include "providers/provider.h"
+#include "reliability/options.h"
 
 namespace parapet::config {
 
@@ -117,7 +118,8 @@ struct Snapshot {
   UpstreamOptions upstream;
   CostOptions cost;
   AccessOptions access;
-  LogOptions logs;  // start-only: the store is opened once
+  LogOptions logs;                   // start-only: the store is opened once
+  reliability::Options reliability;  // retries, fallbacks, circuit breaker (docs/reliability.md)
   CacheOptions cache;
   std::vector<GatewayCache> gateway_cache;  // gateways with cache settings
   // The built-in price table with price_file merged on top; reloads with the config.

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "config/config.h"
+#include "config/reliability_load.h"
 
 namespace parapet::config {
 
@@ -173,9 +174,10 @@ namespace {
 Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
   PARAPET_TRY(only_keys(root, "root",
                         {"server", "limits", "upstream", "gateways", "providers", "upstreams",
-                         "cost", "logs", "access", "cache"}));
+                         "cost", "logs", "access", "cache", "circuit_breaker"}));
   PARAPET_TRY(read_access(s, root));
   PARAPET_TRY(apply_cache_toml(s, root));
+  PARAPET_TRY(read_circuit_breaker(s, root));
   if (auto* t = root["logs"].as_table()) {
     PARAPET_TRY(only_keys(
         *t, "logs",
@@ -244,10 +246,17 @@ Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
       std::string name(k.str());
       if (!valid_name(name)) return config_error("gateway name '" + name + "' must be [a-z0-9-_]");
       if (!v.is_table()) return config_error("[gateways." + name + "] must be a table");
-      PARAPET_TRY(
-          only_keys(*v.as_table(), "gateways." + name,
-                    {"log_bodies", "auth", "cache_ttl", "cache_partition", "limits", "budgets"}));
+      for (auto&& [gk, gv] : *v.as_table()) {
+        bool known = gk.str() == "log_bodies" || gk.str() == "auth" || gk.str() == "cache_ttl" ||
+                     gk.str() == "cache_partition" || gk.str() == "limits" || gk.str() == "budgets";
+        for (auto rk : kGatewayReliabilityKeys) known = known || gk.str() == rk;
+        if (!known) {
+          return config_error("unknown key '" + std::string(gk.str()) + "' in [gateways." + name +
+                              "]");
+        }
+      }
       PARAPET_TRY(apply_gateway_cache_toml(s, name, *v.as_table()));
+      PARAPET_TRY(read_gateway_reliability(s, name, *v.as_table()));
       PARAPET_TRY(read_limit_rules(s, name, *v.as_table()));
       if (const toml::node* n = v.as_table()->get("auth")) {
         auto* b = n->as_boolean();
@@ -348,6 +357,7 @@ Result<std::shared_ptr<const Snapshot>> build(const toml::table* root, const Fla
     }
     PARAPET_TRY(set_upstream(*s, kv.substr(0, eq), std::string_view(kv).substr(eq + 1), ""));
   }
+  PARAPET_TRY(validate_fallbacks(*s));
   for (const auto& k : s->access.keys) {
     if (!k.provider.empty() && !s->find_upstream(k.provider)) {
       return config_error("[[access.keys]] id '" + k.id + "': unknown provider '" + k.provider +

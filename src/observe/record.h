@@ -26,7 +26,8 @@ struct RequestRecord {
   int status = 0;          // what the client got; 499 when it went away first
   std::string error_type;  // "" on success
   std::string error_message;
-  uint32_t attempts = 0;  // upstream attempts
+  uint32_t attempts = 0;  // upstream attempts, retries and fallback steps included
+  int step = -1;          // fallback / universal step that answered (from 0); -1: no steps
   bool stream = false;    // the answer was an event stream
   bool stream_interrupted = false;
   std::string client_ip;

@@ -23,6 +23,7 @@
 #include "observe/recorder.h"
 #include "pipeline/cache_state.h"
 #include "providers/provider.h"
+#include "reliability/breaker.h"
 #include "upstream/connection.h"
 #include "upstream/pool.h"
 
@@ -52,6 +53,10 @@ struct WorkerEnv {
   access::Registry* access = nullptr;     // gateway tokens and virtual keys (nullptr: none)
   access::View access_view;               // this worker's cached view of it
   cache::Cache* cache = nullptr;          // shared response cache (docs/cache.md); null: off
+
+  // Process-wide circuit breakers (nullptr: none) and this worker's lookups into them.
+  reliability::Breakers* breakers = nullptr;
+  reliability::Breakers::Cache breaker_cache;
 
   // Rate limits and budgets (nullptr: none): the rules, this worker's view of them, and its
   // Limiter (its slot of the shared counters).
@@ -97,6 +102,8 @@ struct Exchange {
   std::vector<std::pair<std::string, std::string>> credential_swaps;
   size_t body_capture = 0;  // bytes of each body to keep in the record (0: none)
   Clock::time_point upstream_sent{}, upstream_head{};
+  int step = -1;  // which step answers (fallback chain / universal endpoint): x-parapet-step
+  asio::steady_timer* retry_wait = nullptr;  // the wait between attempts, while one runs
   std::string local_headers;  // extra "name: value\r\n" lines for a local answer (retry-after)
   observe::RequestRecord record;
   CacheState cache;  // the cache phase's lookup → fill state

@@ -9,6 +9,7 @@
 #include "pipeline/cache_phase.h"
 #include "pipeline/exchange.h"
 #include "pipeline/phases.h"
+#include "pipeline/upstream.h"
 #include "providers/usage.h"
 #include "route/router.h"
 
@@ -24,70 +25,6 @@ Clock::time_point earlier(Clock::time_point a, Clock::time_point b) { return a <
 
 bool has_prefix_ci(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
-
-bool method_has_body(std::string_view m) { return m == "POST" || m == "PUT" || m == "PATCH"; }
-
-bool is_swapped(const Exchange& x, std::string_view name) {
-  for (const auto& sw : x.credential_swaps) {
-    if (iequals(sw.first, name)) return true;
-  }
-  return false;
-}
-
-// The request as the upstream sees it: our request line and Host, the client's end-to-end fields
-// (credentials untouched), x-forwarded-for extended, x-parapet-* controls removed, and a
-// Content-Length for the body we already hold whole.
-void build_upstream_head(const Exchange& x, const route::Target& t, std::string& out) {
-  const http::RequestHead& req = x.req;
-  out.clear();
-  out += req.method;
-  out += ' ';
-  out += t.path;
-  out += " HTTP/1.1\r\nhost: ";
-  out += t.url->authority();
-  out += "\r\n";
-  std::string_view connection = req.headers.get("connection");
-  // Usage is read from the answer as it passes, so AI providers are asked for it uncompressed.
-  bool parses_answer = x.protocol != providers::Protocol::kHttp;
-  bool had_xff = false;
-  for (const auto& h : req.headers) {
-    if (http::is_hop_by_hop(h.name) || iequals(h.name, "host") ||
-        iequals(h.name, "content-length") || iequals(h.name, "expect") ||
-        has_prefix_ci(h.name, "x-parapet-") || iequals(h.name, "x-forwarded-for") ||
-        (parses_answer && iequals(h.name, "accept-encoding")) ||
-        (!connection.empty() && http::list_has_token(connection, h.name)) ||
-        is_swapped(x, h.name)) {
-      continue;
-    }
-    out += h.name;
-    out += ": ";
-    out += h.value;
-    out += "\r\n";
-  }
-  for (const auto& [name, value] : x.credential_swaps) {
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
-  }
-  out += "x-forwarded-for: ";
-  for (const auto& h : req.headers) {
-    if (!iequals(h.name, "x-forwarded-for")) continue;
-    out += h.value;
-    out += ", ";
-    had_xff = true;
-  }
-  (void)had_xff;
-  out += x.client_ip;
-  out += "\r\n";
-  if (parses_answer) out += "accept-encoding: identity\r\n";
-  if (!x.body.empty() || method_has_body(req.method)) {
-    out += "content-length: ";
-    out += std::to_string(x.body.size());
-    out += "\r\n";
-  }
-  out += "\r\n";
 }
 
 double ms_between(Clock::time_point a, Clock::time_point b) {
@@ -143,6 +80,11 @@ void build_client_head(Exchange& x, const http::ResponseHead& h, bool head_reque
   out += "x-parapet-log-id: ";
   out += x.record.id;
   out += "\r\n";
+  if (x.step >= 0) {
+    out += "x-parapet-step: ";
+    out += std::to_string(x.step);
+    out += "\r\n";
+  }
   if (!x.record.cache_status.empty()) {
     out += "x-parapet-cache-status: ";
     out += x.record.cache_status;
@@ -213,6 +155,8 @@ std::string_view phase_name(int phase) {
   }
 }
 
+}  // namespace
+
 // What went wrong, preferring the deadline's verdict: a closed socket after expiry is a timeout.
 Error upstream_failure(const Exchange& x, const Error& e) {
   int fired = x.watchdog.fired();
@@ -223,24 +167,7 @@ Error upstream_failure(const Exchange& x, const Error& e) {
   return e;
 }
 
-// Ends an exchange that failed before the answer head reached the client.
-// Takes e by reference and callers pass named values: g++ 12 destroys temporaries in a co_await
-// operand twice (a double free found with ASan), so none are created there.
-awaitable<void> fail_before_answer(Exchange& x, const Error& e) {
-  if (x.upstream) {
-    x.upstream->close();
-    x.upstream.reset();
-  }
-  if (x.client_gone) {
-    x.record.status = 499;
-    x.record.error_type = "client_closed";
-    x.record.error_message = "client went away before the answer";
-    x.close_after = true;
-    co_return;
-  }
-  Error shown = upstream_failure(x, e);
-  co_await send_error(x, shown);
-}
+namespace {
 
 bool is_event_stream(const http::ResponseHead& h) {
   return has_prefix_ci(http::trim(h.headers.get("content-type")), "text/event-stream");
@@ -273,6 +200,8 @@ std::string stream_error_event(providers::Protocol protocol, std::string_view ty
   ev += "\"}}\n\n";
   return ev;
 }
+
+}  // namespace
 
 // Forwards the answer body as it arrives. Backpressure: the next upstream read starts only after
 // the client took the previous bytes, so memory stays at one read per stream.
@@ -386,111 +315,14 @@ awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
   x.upstream.reset();
 }
 
-// Upstream phase: connection (pooled or new), send, wait for the answer head. A pooled connection
-// that turns out dead before any answer byte is replaced once: the origin closed it while idle,
-// so the request never reached it.
-awaitable<void> proxy(Exchange& x, const route::Target& t) {
-  const auto& uo = x.cfg.upstream;
-  Clock::time_point total_end = Clock::now() + uo.total_timeout;
-  build_upstream_head(x, t, x.scratch.head);
-  std::string key = upstream::pool_key(*t.url);
-  http::ResponseParser& parser = x.scratch.response;
-  Buffer& in = x.scratch.upstream_in;
-  in.consume(in.size());
+namespace {
 
-  for (int attempt = 0;; ++attempt) {
-    bool reused = false;
-    x.upstream = x.env.pool.take(key);
-    if (x.upstream) {
-      reused = true;
-      x.env.counters.upstream_reuses.fetch_add(1, std::memory_order_relaxed);
-    } else {
-      x.upstream = std::make_unique<upstream::Connection>(x.client.get_executor(), key);
-      x.watchdog.set(earlier(total_end, Clock::now() + uo.connect_timeout), kConnect);
-      x.env.counters.upstream_connects.fetch_add(1, std::memory_order_relaxed);
-      auto c = co_await x.upstream->connect(*t.url, x.env.tls, x.env.proxy);
-      if (!c || x.client_gone) {
-        Error err = c ? make_error(ErrorCode::kUpstreamUnreachable, "cancelled") : c.error();
-        co_await fail_before_answer(x, err);
-        co_return;
-      }
-    }
-    ++x.record.attempts;
-    x.upstream_sent = Clock::now();
-    x.watchdog.set(earlier(total_end, Clock::now() + uo.first_byte_timeout), kFirstByte);
-    std::vector<asio::const_buffer> bufs{asio::buffer(x.scratch.head), asio::buffer(x.body)};
-    auto [wec, wn] = co_await x.upstream->write(bufs);
-    bool retry_ok = reused && attempt == 0 && !x.client_gone && x.watchdog.fired() < 0;
-    if (wec) {
-      if (retry_ok) {
-        x.upstream->close();
-        continue;
-      }
-      Error err =
-          make_error(ErrorCode::kUpstreamUnreachable, "cannot send to upstream: " + wec.message());
-      co_await fail_before_answer(x, err);
-      co_return;
-    }
-    parser.reset(&x.scratch.body_out, x.req.method == "HEAD");
-    x.scratch.body_out.clear();
-    bool got_any = false, retry = false;
-    while (!parser.head_done()) {
-      size_t avail = 0;
-      char* p = in.prepare(kReadChunk, &avail);
-      auto [ec, n] = co_await x.upstream->read_some(asio::buffer(p, avail));
-      if (ec || n == 0) {
-        if (retry_ok && !got_any) {
-          retry = true;
-          break;
-        }
-        Error err = make_error(ErrorCode::kUpstreamUnreachable,
-                               got_any ? "upstream closed the connection inside the answer head"
-                                       : "upstream closed the connection without answering" +
-                                             (ec ? ": " + ec.message() : std::string()));
-        co_await fail_before_answer(x, err);
-        co_return;
-      }
-      got_any = true;
-      in.commit(n);
-      auto fed = parser.feed(in.data());
-      if (!fed) {
-        co_await fail_before_answer(x, fed.error());
-        co_return;
-      }
-      in.consume(*fed);
-    }
-    if (retry) {
-      x.upstream->close();
-      in.consume(in.size());
-      continue;
-    }
-    break;
-  }
-  co_await stream_answer(x, t.upstream->protocol, total_end);
-}
-
-// Whether an OpenAI-shaped upstream may be sent stream_options.include_usage. Mistral and
-// Perplexity report usage unasked, OpenRouter always does (hiding would take away a chunk its
-// clients expect), and Azure rejects the field on api-versions before 2024-08-01-preview.
-bool may_inject_include_usage(const config::Upstream& up) {
-  std::string_view n = up.name;
-  return !(n == "mistral" || n == "perplexity-ai" || n == "openrouter" || n == "azure-openai");
-}
-
-// Reads what later phases need from the request, once: endpoint, model, streaming, metadata and
-// custom cost (refused with 400 when malformed), and asks for streamed usage where needed.
-Result<bool> plan_request(Exchange& x, const route::Target& t,
-                          std::optional<cost::CustomCost>& custom_cost) {
+// What every request to a gateway is read for, once: metadata and custom cost (400 when
+// malformed), and whether bodies are kept.
+Result<bool> plan_common(Exchange& x, std::string_view gateway,
+                         std::optional<cost::CustomCost>& custom_cost) {
   observe::RequestRecord& r = x.record;
-  std::string_view native = t.native;
-  size_t q = native.find('?');
-  x.endpoint = native.substr(0, q);
-  r.gateway = t.gateway;
-  r.provider = t.upstream->name;
-  // The query can carry credentials (Gemini's ?key=): records keep the path only.
-  r.endpoint = x.endpoint;
-  std::string_view query = q == std::string_view::npos ? std::string_view() : native.substr(q + 1);
-  x.protocol = t.upstream->protocol;
+  r.gateway = gateway;
   if (std::string_view m = x.req.headers.get("x-parapet-metadata"); !m.empty()) {
     auto meta = observe::parse_metadata(m);
     if (!meta) return meta.error();
@@ -505,7 +337,7 @@ Result<bool> plan_request(Exchange& x, const route::Target& t,
   // Bodies are kept when the gateway (or [logs] bodies) says so; x-parapet-collect-log: true/false
   // overrides per request. The copy is taken before any rewrite: what the client sent.
   bool bodies = x.cfg.logs.bodies;
-  for (const auto& g : x.cfg.gateways_with_bodies) bodies = bodies || g == t.gateway;
+  for (const auto& g : x.cfg.gateways_with_bodies) bodies = bodies || g == gateway;
   if (std::string_view c = x.req.headers.get("x-parapet-collect-log"); !c.empty()) {
     if (http::iequals(c, "true") || c == "1") {
       bodies = true;
@@ -519,6 +351,23 @@ Result<bool> plan_request(Exchange& x, const route::Target& t,
     x.body_capture = x.cfg.logs.body_max_bytes;
     r.request_body.assign(x.body, 0, std::min(x.body.size(), x.body_capture));
   }
+  return true;
+}
+
+// Reads what later phases need from a routed request, once: endpoint, model, streaming, and asks
+// for streamed usage where needed.
+Result<bool> plan_request(Exchange& x, const route::Target& t,
+                          std::optional<cost::CustomCost>& custom_cost) {
+  PARAPET_TRY(plan_common(x, t.gateway, custom_cost));
+  observe::RequestRecord& r = x.record;
+  std::string_view native = t.native;
+  size_t q = native.find('?');
+  x.endpoint = native.substr(0, q);
+  r.provider = t.upstream->name;
+  // The query can carry credentials (Gemini's ?key=): records keep the path only.
+  r.endpoint = x.endpoint;
+  std::string_view query = q == std::string_view::npos ? std::string_view() : native.substr(q + 1);
+  x.protocol = t.upstream->protocol;
   if (x.protocol == providers::Protocol::kHttp) return true;
   providers::RequestFacts facts = providers::inspect_request(x.protocol, x.endpoint, query, x.body);
   r.model_requested = std::move(facts.model);
@@ -550,6 +399,19 @@ void price(Exchange& x, const std::optional<cost::CustomCost>& custom_cost) {
   if (p) r.cost_micros = cost::cost_micros(r.usage, *p);
 }
 
+// Upstream and stream back (pipeline/attempt.cc), then what the answer cost.
+awaitable<void> upstream_phase(Exchange& x, std::vector<Step>& steps,
+                               const reliability::RetrySettings& retry, bool report_step,
+                               const std::optional<cost::CustomCost>& custom_cost) {
+  co_await proxy(x, steps, retry, report_step);
+  if (x.upstream_sent != Clock::time_point{}) {
+    x.record.upstream_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - x.upstream_sent)
+            .count();
+  }
+  price(x, custom_cost);
+}
+
 }  // namespace
 
 awaitable<void> run(Exchange& x) {
@@ -564,10 +426,22 @@ awaitable<void> run(Exchange& x) {
 
   route::Target target;
   std::optional<cost::CustomCost> custom_cost;
+  std::vector<Step> steps;  // what the upstream phase tries, in order (pipeline/upstream.h)
+  Result<reliability::RetrySettings> retry = reliability::RetrySettings{};
   limits::Limiter::Ticket ticket;
   if (auto routed = route::resolve(x.cfg, x.req.target, target); !routed) {
     r.gateway = target.gateway;
     co_await send_error(x, routed.error());
+  } else if (target.universal) {
+    auto plan = plan_common(x, target.gateway, custom_cost);
+    if (plan) plan = universal_steps(x, target, steps);
+    if (plan && !(retry = retry_settings(x, target.gateway))) plan = retry.error();
+    if (plan) plan = check_limits(x, custom_cost, ticket);
+    if (!plan) {
+      co_await send_error(x, plan.error());
+    } else {
+      co_await upstream_phase(x, steps, *retry, true, custom_cost);
+    }
   } else if (auto auth = authorize(x, target); !auth) {
     r.gateway = target.gateway;
     r.provider = target.upstream->name;
@@ -576,18 +450,18 @@ awaitable<void> run(Exchange& x) {
     co_await send_error(x, cached.error());
   } else if (auto plan = plan_request(x, target, custom_cost); !plan) {
     co_await send_error(x, plan.error());
+  } else if (retry = retry_settings(x, target.gateway); !retry) {
+    co_await send_error(x, retry.error());
+  } else if (auto planned = native_steps(x, target, steps); !planned) {
+    co_await send_error(x, planned.error());
   } else if (auto lim = check_limits(x, custom_cost, ticket); !lim) {
     co_await send_error(x, lim.error());
   } else {
-    if (!co_await cache_lookup(x, target)) {
-      co_await proxy(x, target);
-      if (x.upstream_sent != Clock::time_point{}) {
-        r.upstream_us =
-            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - x.upstream_sent)
-                .count();
-      }
+    if (co_await cache_lookup(x, target)) {
+      price(x, custom_cost);  // a replayed HIT: what the call would have cost (cache_fill)
+    } else {
+      co_await upstream_phase(x, steps, *retry, steps.size() > 1, custom_cost);
     }
-    price(x, custom_cost);
     co_await cache_fill(x);
   }
   finish_limits(x, ticket);

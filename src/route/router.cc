@@ -22,15 +22,22 @@ Result<bool> resolve(const config::Snapshot& snap, std::string_view target, Targ
     return not_found("unknown gateway '" + std::string(gateway.substr(0, 64)) + "'");
   }
   out.gateway = gateway;  // known even when the provider is not: the record keeps it
+  if (rest.empty() || rest == "/" || rest.starts_with('?') || rest.starts_with("/?")) {
+    out.universal = true;
+    return true;
+  }
   if (!rest.starts_with('/')) return not_found("missing provider: use /{gateway}/{provider}/...");
   rest.remove_prefix(1);
   std::string_view provider = next_segment(rest);
   const config::Upstream* up = snap.find_upstream(provider);
   if (!up) return not_found("unknown provider '" + std::string(provider.substr(0, 64)) + "'");
   std::string_view native = rest;  // "", "/...", or "?..."
-
-  out.gateway = gateway;
   out.native = native;
+  return map_upstream(*up, native, out);
+}
+
+Result<bool> map_upstream(const config::Upstream& up_ref, std::string_view native, Target& out) {
+  const config::Upstream* up = &up_ref;
   out.upstream = up;
   out.owned_url.reset();
   out.url = &up->base_url;

@@ -24,6 +24,9 @@ struct Target {
   const Url* url = nullptr;
   std::optional<Url> owned_url;
   std::string path;  // origin-form target for the upstream request, query included
+  // POST /{gateway} with no provider segment: the universal endpoint (a JSON array of steps,
+  // docs/reliability.md); upstream, url and path are then unset.
+  bool universal = false;
 
   Target() = default;
   Target(const Target&) = delete;
@@ -35,5 +38,9 @@ struct Target {
 // Errors: kNotFound for an unknown gateway or provider or a path the provider cannot serve; out.gateway
 // is set as soon as the gateway is known, so an error can still be attributed to it.
 Result<bool> resolve(const config::Snapshot& snap, std::string_view target, Target& out);
+
+// Where `native` (after /{gateway}/{provider}, query included) goes on upstream `up`: sets
+// out.upstream, url, owned_url and path. Used by resolve() and for fallback and universal steps.
+Result<bool> map_upstream(const config::Upstream& up, std::string_view native, Target& out);
 
 }  // namespace parapet::route

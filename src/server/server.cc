@@ -10,6 +10,7 @@
 #include "access/config_keys.h"
 #include "access/registry.h"
 #include "admin/cache.h"
+#include "admin/circuits.h"
 #include "admin/keys.h"
 #include "admin/limits.h"
 #include "admin/live_tail.h"
@@ -88,6 +89,8 @@ int worker_count(const config::Snapshot& s) {
 Server::Server(config::Flags flags, std::shared_ptr<const config::Snapshot> cfg)
     : flags_(std::move(flags)), cfg_(std::move(cfg)), shared_(std::make_unique<Shared>()) {
   shared_->proxy = upstream::ProxySettings::from_env();
+  breakers_ = std::make_unique<reliability::Breakers>();
+  shared_->breakers = breakers_.get();
 }
 
 Server::~Server() {
@@ -171,6 +174,7 @@ Result<bool> Server::start() {
       AdminHooks{[this] { return draining_; }, [this] { return metrics_text(); },
                  [this] { return cfg_->generation; }});
   admin_->handle("/keys", admin::keys_handler(*access_));
+  admin_->handle("/circuits", admin::circuits_handler(*breakers_));
   admin_->handle("/cache",
                  [c = cache_.get()](const admin::Request& r) { return admin::cache_admin(*c, r); });
   admin_->handle("/limits", admin::limits_handler(
@@ -314,6 +318,7 @@ std::string Server::metrics_text() const {
             ss.rows_written);
   w.counter("parapet_store_write_errors_total", "Failed log store writes.", {}, ss.write_errors);
   observe::add_analytics_metrics(w, *analytics_);
+  admin::add_circuit_metrics(w, *breakers_);
   cache_->add_metrics(w);
   limits::add_metrics(w, *limit_state_, *limits_->current(), now_ms());
   return w.text();

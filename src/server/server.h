@@ -27,6 +27,9 @@ class Registry;
 namespace parapet::admin {
 class LiveTail;
 }
+namespace parapet::reliability {
+class Breakers;
+}
 namespace parapet::cache {
 class Cache;
 }
@@ -69,6 +72,8 @@ class Server {
   std::unique_ptr<admin::LiveTail> tail_;
   std::unique_ptr<observe::Recorder> recorder_;
   std::unique_ptr<access::Registry> access_;
+  // Circuit breakers live here, outside the config snapshot, so a reload keeps their state.
+  std::unique_ptr<reliability::Breakers> breakers_;
   std::unique_ptr<cache::Cache> cache_;  // outlives the workers (they hold a pointer)
   // Rate-limit and budget rules and their counters: outside the config snapshot, so a reload
   // keeps the counters (docs/limits.md).

@@ -21,6 +21,7 @@ void Session::close() {
   boost::system::error_code ec;
   sock_.close(ec);
   if (current_ && current_->upstream) current_->upstream->close();
+  if (current_ && current_->retry_wait) current_->retry_wait->cancel();
 }
 
 void Session::on_deadline(int phase) {
@@ -56,6 +57,7 @@ void Session::watch_client(uint64_t gen) {
         if (!ec && n > 0) return;  // a pipelined request: the client is still there
         current_->client_gone = true;
         if (current_->upstream) current_->upstream->close();
+        if (current_->retry_wait) current_->retry_wait->cancel();
       });
 }
 

@@ -27,6 +27,7 @@ struct Shared {
   upstream::ProxySettings proxy;
   observe::Recorder* recorder = nullptr;
   access::Registry* access = nullptr;
+  reliability::Breakers* breakers = nullptr;  // circuit breakers: process-wide, survive reloads
   cache::Cache* cache = nullptr;
   limits::Registry* limits = nullptr;    // rate-limit and budget rules
   limits::State* limit_state = nullptr;  // their counters: one slot per worker

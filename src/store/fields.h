@@ -64,9 +64,11 @@ void for_each_field(Record& r, F&& f) {
   f("bytes_out", r.bytes_out);
   f("request_body", r.request_body);
   f("response_body", r.response_body);
+  // Added by schema migration 2 (ALTER TABLE appends), hence last.
+  f("step", r.step);
 }
 
-inline constexpr size_t kFieldCount = 37;
+inline constexpr size_t kFieldCount = 38;
 
 // The names in for_each_field order.
 const std::array<std::string_view, kFieldCount>& field_names();

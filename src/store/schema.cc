@@ -65,6 +65,9 @@ CREATE INDEX requests_error ON requests(error_type, id) WHERE error_type <> '';
 -- writer (docs/logs.md), and a search on them walks requests_id newest first, stopping at the
 -- page size, which is fast for any value that is not very rare.
 )sql",
+    // 2: which fallback / universal step answered (-1: the request had no steps). Rows written
+    // before it read as -1.
+    "ALTER TABLE requests ADD COLUMN step INTEGER NOT NULL DEFAULT -1;",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 

@@ -19,6 +19,7 @@ import { bigStream } from './big_stream.mjs';
 export async function startFakeProvider({ tls, port = 0, host = '127.0.0.1' } = {}) {
   const state = {
     requests: [],
+    failCounts: new Map(),  // x-fake-fail-key → requests seen (x-fake-fail-times)
     stats: { aborted: 0, completed: 0, bigStreamBytesWritten: 0 },
     holds: new Map(), // id -> { promise, resolve }
   };
@@ -123,12 +124,22 @@ async function handle(state, req, res) {
   const cut = () => { res.fakeReset = true; req.socket.destroy(); };
 
   const h = req.headers;
-  const latency = Number(h['x-fake-latency-ms'] ?? 0);
+  // x-fake-fail-times: N — the failure switches (x-fake-status, x-fake-reset: before-head,
+  // x-fake-latency-ms) apply to the first N requests carrying the same x-fake-fail-key only; later
+  // ones get the normal answer (for retry tests: fail twice, then succeed).
+  let failing = true;
+  if (h['x-fake-fail-times'] !== undefined) {
+    const key = h['x-fake-fail-key'] ?? '';
+    const seen = state.failCounts.get(key) ?? 0;
+    state.failCounts.set(key, seen + 1);
+    failing = seen < Number(h['x-fake-fail-times']);
+  }
+  const latency = failing ? Number(h['x-fake-latency-ms'] ?? 0) : 0;
   if (latency > 0) await sleep(latency);
   if (closed) return;
-  if (h['x-fake-reset'] === 'before-head') return cut();
+  if (failing && h['x-fake-reset'] === 'before-head') return cut();
 
-  if (h['x-fake-status']) {
+  if (failing && h['x-fake-status']) {
     const status = Number(h['x-fake-status']);
     const provider = answerFor(req.method, path, query, null)?.provider ?? providerForPath(path);
     const err = errorAnswer(provider, status);

@@ -48,12 +48,27 @@ TEST(Router, CustomOriginForwardsPathAsIs) {
 TEST(Router, UnknownGatewayOrProviderIsNotFound) {
   auto s = snap();
   Target t;
-  for (const char* target : {"/", "/nope/openai/x", "/default", "/default/", "/default/nope/x",
-                             "/DEFAULT/openai/x", "*"}) {
+  for (const char* target :
+       {"/", "/nope/openai/x", "/nope", "/default/nope/x", "/DEFAULT/openai/x", "*"}) {
     auto r = resolve(*s, target, t);
     ASSERT_FALSE(r.ok()) << target;
     EXPECT_EQ(r.error().code, ErrorCode::kNotFound) << target;
   }
+}
+
+// A bare /{gateway} is the universal endpoint: the steps in the body name the providers.
+TEST(Router, BareGatewayIsTheUniversalEndpoint) {
+  auto s = snap();
+  for (const char* target : {"/default", "/default/", "/default?x=1"}) {
+    Target t;
+    ASSERT_TRUE(resolve(*s, target, t).ok()) << target;
+    EXPECT_TRUE(t.universal) << target;
+    EXPECT_EQ(t.gateway, "default");
+    EXPECT_EQ(t.upstream, nullptr);
+  }
+  Target t;
+  ASSERT_TRUE(resolve(*s, "/default/openai/chat/completions", t).ok());
+  EXPECT_FALSE(t.universal);
 }
 
 TEST(Router, UnknownProviderKeepsTheGateway) {
