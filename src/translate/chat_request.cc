@@ -148,7 +148,9 @@ std::optional<Fail> Reader::read_user_parts(const element& content, std::string_
         return Fail{"image_url.url must be an http(s) URL or a base64 data URL", std::string(param)};
       }
     } else {
-      return unsupported(t_, std::string(param) + " part type '" + std::string(type) + "'");
+      return Fail{"content part type '" + std::string(type) + "' is not supported by " +
+                      target_name(t_),
+                  std::string(param), "unsupported_parameter"};
     }
   }
   return std::nullopt;

@@ -161,7 +161,7 @@ class GeminiStream final : public StreamTranslator {
     element err;
     if (!doc["error"].get(err)) {
       done_ = true;
-      usage_x_->finish(true);
+      usage_x_->finish(true);  // the extractor marks usage partial: the error ended the stream
       ChunkWriter::error(out, gemini_error(0, data).body);
       return;
     }
