@@ -59,9 +59,10 @@ Answer anthropic_answer(const Plan& plan, int status, std::string_view body,
   simdjson::dom::parser p;
   element doc;
   simdjson::dom::array content;
-  if (p.parse(body.data(), body.size()).get(doc) || doc["content"].get_array().get(content)) {
+  bool parsed = !p.parse(body.data(), body.size()).get(doc);
+  if (!parsed || doc["content"].get_array().get(content)) {
     std::string_view type;
-    if (!doc["type"].get_string().get(type) && type == "error") {
+    if (parsed && !doc["type"].get_string().get(type) && type == "error") {
       return error_answer(anthropic_error(0, body));
     }
     return error_answer(
