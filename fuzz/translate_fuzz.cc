@@ -1,13 +1,14 @@
 // libFuzzer target for translate/: clang -fsanitize=fuzzer (cmake -DPARAPET_FUZZ=ON, with clang).
 // The body is fuzz_one() (translate_fuzz.h), which the unit tests also run.
-//   ./build/fuzz/translate_fuzz tests/corpus/translate/ -max_len=65536
-#include <cstdio>
-#include <cstdlib>
-#include <string_view>
-
+//   fuzz/make_seeds.sh /tmp/seeds && ./build-fuzz/fuzz/translate_fuzz /tmp/seeds
+//   -max_total_time=300
 #include "fuzz/translate_fuzz.h"
 
 #include <simdjson.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
 
 #include "translate/translate.h"
 
@@ -100,9 +101,12 @@ std::string fuzz_one(const uint8_t* data, size_t size) {
   uint8_t mode = data[0];
   std::string_view in(reinterpret_cast<const char*>(data + 1), size - 1);
   switch (mode % 3) {
-    case 0: return check_request(mode & 4 ? Target::kGemini : Target::kAnthropic, in);
-    case 1: return check_answer(mode, in);
-    default: return check_stream(mode, in);
+    case 0:
+      return check_request(mode & 4 ? Target::kGemini : Target::kAnthropic, in);
+    case 1:
+      return check_answer(mode, in);
+    default:
+      return check_stream(mode, in);
   }
 }
 

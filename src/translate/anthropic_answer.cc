@@ -99,7 +99,8 @@ Answer anthropic_answer(const Plan& plan, int status, std::string_view body,
   }
   Answer a;
   a.usage = native_usage(Target::kAnthropic, body);
-  std::string completion_id = id.empty() ? std::string(options.fallback_id) : "chatcmpl-" + std::string(id);
+  std::string completion_id =
+      id.empty() ? std::string(options.fallback_id) : "chatcmpl-" + std::string(id);
   a.body = completion_json(completion_id, options.created, model, has_text || calls.empty(), text,
                            calls, anthropic_finish(stop_reason, plan.json_via_tool), a.usage);
   return a;

@@ -6,9 +6,8 @@
 // tool calls must all sit in the one user message that follows the assistant's tool_use blocks.
 // max_tokens is required by Anthropic: kDefaultMaxTokens when the client set none.
 // Thread-safety: pure.
-#include "translate/targets.h"
-
 #include "translate/json_out.h"
+#include "translate/targets.h"
 
 namespace parapet::translate {
 namespace {
@@ -119,10 +118,16 @@ void put_tool_choice(std::string& out, const ChatRequest& r) {
   if (c == ToolChoice::kUnset && !(no_parallel && !r.tools.empty())) return;
   out += ",\"tool_choice\":{\"type\":";
   switch (c) {
-    case ToolChoice::kNone: out += "\"none\"}"; return;  // no parallel flag on "none"
+    case ToolChoice::kNone:
+      out += "\"none\"}";
+      return;  // no parallel flag on "none"
     case ToolChoice::kUnset:
-    case ToolChoice::kAuto: out += "\"auto\""; break;
-    case ToolChoice::kRequired: out += "\"any\""; break;
+    case ToolChoice::kAuto:
+      out += "\"auto\"";
+      break;
+    case ToolChoice::kRequired:
+      out += "\"any\"";
+      break;
     case ToolChoice::kNamed:
       out += "\"tool\",\"name\":";
       put_str(out, r.tool_choice_name);

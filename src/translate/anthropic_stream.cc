@@ -37,11 +37,14 @@ class AnthropicStream final : public StreamTranslator {
 
   void feed(std::string_view piece, std::string& out) override {
     if (done_) return;
-    usage_x_->feed(piece, scratch_);
-    scratch_.clear();
     while (!piece.empty() && !done_) {
       bool ready = false;
-      piece.remove_prefix(sse_.feed(piece, &ready));
+      size_t n = sse_.feed(piece, &ready);
+      // The extractor sees exactly the bytes up to the event that ends the answer, however the
+      // stream was split, so usage never depends on the split.
+      usage_x_->feed(piece.substr(0, n), scratch_);
+      scratch_.clear();
+      piece.remove_prefix(n);
       if (ready && !sse_.event().truncated) on_event(sse_.event().data, out);
     }
   }

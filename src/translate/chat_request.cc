@@ -20,7 +20,9 @@ struct Fail {
   std::string code = "invalid_value";
 };
 
-const char* target_name(Target t) { return t == Target::kAnthropic ? "anthropic" : "google-ai-studio"; }
+const char* target_name(Target t) {
+  return t == Target::kAnthropic ? "anthropic" : "google-ai-studio";
+}
 
 bool is_null(const element& e) { return e.type() == element_type::NULL_VALUE; }
 
@@ -98,7 +100,8 @@ std::optional<Fail> Reader::read_text(const element& content, std::string_view p
   bool first = true;
   for (element p : parts) {
     std::string_view type, part_text;
-    if (p["type"].get_string().get(type) || type != "text" || p["text"].get_string().get(part_text)) {
+    if (p["type"].get_string().get(type) || type != "text" ||
+        p["text"].get_string().get(part_text)) {
       return wrong_type(param, "text parts only");
     }
     if (!first) text += '\n';
@@ -138,19 +141,22 @@ std::optional<Fail> Reader::read_user_parts(const element& content, std::string_
           return Fail{"image data URLs must be base64: data:<type>;base64,<data>",
                       std::string(param)};
         }
-        m.parts.push_back(ChatPart{ChatPart::kImageData, {},
+        m.parts.push_back(ChatPart{ChatPart::kImageData,
+                                   {},
                                    std::string(head.substr(0, head.size() - 7)),
-                                   std::string(url.substr(comma + 1)), {}});
+                                   std::string(url.substr(comma + 1)),
+                                   {}});
       } else if (url.starts_with("https://") || url.starts_with("http://")) {
         m.parts.push_back(
             ChatPart{ChatPart::kImageUrl, {}, guess_image_type(url), {}, std::string(url)});
       } else {
-        return Fail{"image_url.url must be an http(s) URL or a base64 data URL", std::string(param)};
+        return Fail{"image_url.url must be an http(s) URL or a base64 data URL",
+                    std::string(param)};
       }
     } else {
-      return Fail{"content part type '" + std::string(type) + "' is not supported by " +
-                      target_name(t_),
-                  std::string(param), "unsupported_parameter"};
+      return Fail{
+          "content part type '" + std::string(type) + "' is not supported by " + target_name(t_),
+          std::string(param), "unsupported_parameter"};
     }
   }
   return std::nullopt;
@@ -263,7 +269,8 @@ std::optional<Fail> Reader::read_messages(const element& e, ChatRequest& r) {
   size_t i = 0;
   for (element m : msgs) {
     object o;
-    if (m.get_object().get(o)) return wrong_type("messages[" + std::to_string(i) + "]", "an object");
+    if (m.get_object().get(o))
+      return wrong_type("messages[" + std::to_string(i) + "]", "an object");
     if (auto f = read_message(o, i, r)) return f;
     ++i;
   }
@@ -331,7 +338,8 @@ std::optional<Fail> Reader::read_response_format(const element& e, ChatRequest& 
     r.response_format = ResponseFormat::kJsonObject;
     return std::nullopt;
   }
-  if (type != "json_schema") return unsupported(t_, "response_format.type '" + std::string(type) + "'");
+  if (type != "json_schema")
+    return unsupported(t_, "response_format.type '" + std::string(type) + "'");
   r.response_format = ResponseFormat::kJsonSchema;
   element js, schema;
   if (e["json_schema"].get(js) || js.type() != element_type::OBJECT) {
@@ -376,7 +384,8 @@ std::optional<Fail> Reader::read(const object& root, ChatRequest& r) {
     } else if (key == "top_p") {
       if (auto f = read_number(value, key, r.top_p)) return f;
     } else if (key == "presence_penalty" || key == "frequency_penalty") {
-      std::optional<double>& out = key == "presence_penalty" ? r.presence_penalty : r.frequency_penalty;
+      std::optional<double>& out =
+          key == "presence_penalty" ? r.presence_penalty : r.frequency_penalty;
       if (auto f = read_number(value, key, out)) return f;
       if (*out == 0) {
         out.reset();
@@ -433,7 +442,8 @@ std::optional<Fail> Reader::read(const object& root, ChatRequest& r) {
       std::string_view s;
       if (value.get_string().get(s)) return wrong_type(key, "a string");
       if (anthropic) {
-        return unsupported(t_, key, "Anthropic's extended thinking needs a token budget and is not translated");
+        return unsupported(
+            t_, key, "Anthropic's extended thinking needs a token budget and is not translated");
       }
       if (s != "none" && s != "minimal" && s != "low" && s != "medium" && s != "high") {
         return wrong_type(key, "none, minimal, low, medium or high");

@@ -42,8 +42,8 @@ struct ChatMessage {
 
 struct ChatTool {
   std::string name;
-  std::string description;     // "" when absent
-  std::string parameters;      // minified JSON schema; "" when absent
+  std::string description;  // "" when absent
+  std::string parameters;   // minified JSON schema; "" when absent
 };
 
 enum class ToolChoice { kUnset, kNone, kAuto, kRequired, kNamed };

@@ -81,9 +81,9 @@ OpenAIError gemini_error(int status, std::string_view body) {
       !doc["error"]["message"].get_string().get(message)) {
     if (doc["error"]["status"].get_string().get(code)) code = {};
     int64_t n;
-    if (status < 400) status = !doc["error"]["code"].get_int64().get(n) && n >= 400 && n < 600
-                                   ? static_cast<int>(n)
-                                   : 500;
+    if (status < 400)
+      status = !doc["error"]["code"].get_int64().get(n) && n >= 400 && n < 600 ? static_cast<int>(n)
+                                                                               : 500;
     return provider_error(status, message, code);
   }
   if (status < 400) return provider_error(502, "the provider's error could not be read", {});
@@ -107,15 +107,15 @@ Answer gemini_answer(const Plan& plan, int status, std::string_view body,
   std::string_view id, model;
   if (doc["responseId"].get_string().get(id)) id = {};
   if (doc["modelVersion"].get_string().get(model) || model.empty()) model = plan.model;
-  std::string_view finish = piece.blocked ? "content_filter"
-                                          : gemini_finish(piece.finish, !piece.calls.empty());
+  std::string_view finish =
+      piece.blocked ? "content_filter" : gemini_finish(piece.finish, !piece.calls.empty());
   Answer a;
   a.usage = native_usage(Target::kGemini, body);
   std::string completion_id =
       id.empty() ? std::string(options.fallback_id) : "chatcmpl-" + std::string(id);
-  a.body = completion_json(completion_id, options.created, model,
-                           piece.has_text || piece.calls.empty(), piece.text, piece.calls, finish,
-                           a.usage);
+  a.body =
+      completion_json(completion_id, options.created, model, piece.has_text || piece.calls.empty(),
+                      piece.text, piece.calls, finish, a.usage);
   return a;
 }
 
@@ -131,11 +131,14 @@ class GeminiStream final : public StreamTranslator {
 
   void feed(std::string_view piece, std::string& out) override {
     if (done_) return;
-    usage_x_->feed(piece, scratch_);
-    scratch_.clear();
     while (!piece.empty() && !done_) {
       bool ready = false;
-      piece.remove_prefix(sse_.feed(piece, &ready));
+      size_t n = sse_.feed(piece, &ready);
+      // The extractor sees exactly the bytes up to the event that ends the answer, however the
+      // stream was split, so usage never depends on the split.
+      usage_x_->feed(piece.substr(0, n), scratch_);
+      scratch_.clear();
+      piece.remove_prefix(n);
       if (ready && !sse_.event().truncated) on_event(sse_.event().data, out);
     }
   }

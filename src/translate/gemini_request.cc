@@ -134,16 +134,29 @@ void put_generation_config(std::string& out, const ChatRequest& r) {
     }
     g += ']';
   }
-  if (r.temperature) key("temperature"), put_double(g, *r.temperature);
-  if (r.top_p) key("topP"), put_double(g, *r.top_p);
-  if (r.max_tokens) key("maxOutputTokens"), put_int(g, *r.max_tokens);
-  if (r.seed) key("seed"), put_int(g, *r.seed);
-  if (r.presence_penalty) key("presencePenalty"), put_double(g, *r.presence_penalty);
-  if (r.frequency_penalty) key("frequencyPenalty"), put_double(g, *r.frequency_penalty);
+  auto real = [&](std::string_view k, const std::optional<double>& v) {
+    if (!v) return;
+    key(k);
+    put_double(g, *v);
+  };
+  auto integer = [&](std::string_view k, const std::optional<int64_t>& v) {
+    if (!v) return;
+    key(k);
+    put_int(g, *v);
+  };
+  real("temperature", r.temperature);
+  real("topP", r.top_p);
+  integer("maxOutputTokens", r.max_tokens);
+  integer("seed", r.seed);
+  real("presencePenalty", r.presence_penalty);
+  real("frequencyPenalty", r.frequency_penalty);
   if (r.response_format != ResponseFormat::kText) {
     key("responseMimeType");
     put_str(g, "application/json");
-    if (!r.schema.empty()) key("responseJsonSchema"), g += r.schema;
+    if (!r.schema.empty()) {
+      key("responseJsonSchema");
+      g += r.schema;
+    }
   }
   if (!r.reasoning_effort.empty()) {
     key("thinkingConfig");
@@ -180,10 +193,16 @@ void put_tools(std::string& out, const ChatRequest& r) {
   if (r.tool_choice == ToolChoice::kUnset) return;
   out += ",\"toolConfig\":{\"functionCallingConfig\":{\"mode\":";
   switch (r.tool_choice) {
-    case ToolChoice::kNone: out += "\"NONE\""; break;
+    case ToolChoice::kNone:
+      out += "\"NONE\"";
+      break;
     case ToolChoice::kUnset:
-    case ToolChoice::kAuto: out += "\"AUTO\""; break;
-    case ToolChoice::kRequired: out += "\"ANY\""; break;
+    case ToolChoice::kAuto:
+      out += "\"AUTO\"";
+      break;
+    case ToolChoice::kRequired:
+      out += "\"ANY\"";
+      break;
     case ToolChoice::kNamed:
       out += "\"ANY\",\"allowedFunctionNames\":[";
       put_str(out, r.tool_choice_name);
@@ -195,7 +214,7 @@ void put_tools(std::string& out, const ChatRequest& r) {
 
 }  // namespace
 
-std::string write_gemini_request(const ChatRequest& r, Plan& plan, OpenAIError* error) {
+std::string write_gemini_request(const ChatRequest& r, OpenAIError* error) {
   std::string out;
   out.reserve(256);
   out += "{\"contents\":[";
@@ -228,7 +247,6 @@ std::string write_gemini_request(const ChatRequest& r, Plan& plan, OpenAIError* 
   put_tools(out, r);
   put_generation_config(out, r);
   out += '}';
-  (void)plan;
   return out;
 }
 

@@ -32,17 +32,20 @@ void put_double(std::string& out, double v) {
   out.append(buf, r.ptr);
 }
 
-void put_element(std::string& out, const simdjson::dom::element& e) {
-  out += simdjson::minify(e);
-}
+void put_element(std::string& out, const simdjson::dom::element& e) { out += simdjson::minify(e); }
 
 std::string_view openai_error_type(int status) {
   switch (status) {
-    case 401: return "authentication_error";
-    case 403: return "permission_error";
-    case 404: return "not_found_error";
-    case 429: return "rate_limit_error";
-    default: break;
+    case 401:
+      return "authentication_error";
+    case 403:
+      return "permission_error";
+    case 404:
+      return "not_found_error";
+    case 429:
+      return "rate_limit_error";
+    default:
+      break;
   }
   return status >= 500 ? "server_error" : "invalid_request_error";
 }

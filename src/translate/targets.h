@@ -19,8 +19,10 @@ namespace parapet::translate {
 // Haiku's cap), so the default never makes a request invalid.
 inline constexpr int64_t kDefaultMaxTokens = 4096;
 
+// Sets plan.json_via_tool when JSON mode is asked through the forced tool.
 std::string write_anthropic_request(const ChatRequest& r, std::string_view model, Plan& plan);
-std::string write_gemini_request(const ChatRequest& r, Plan& plan, OpenAIError* error);
+// Returns "" and sets *error when the conversation cannot be expressed (see gemini_request.cc).
+std::string write_gemini_request(const ChatRequest& r, OpenAIError* error);
 
 // Canonical usage of a whole native answer body, read by the provider's usage extractor
 // (providers/usage.h), the same code that reads native calls.

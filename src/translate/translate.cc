@@ -51,7 +51,7 @@ RequestResult translate_request(Target target, std::string_view model,
     }
     out.native.path = "/v1beta/models/" + std::string(model) +
                       (r.stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
-    out.native.body = write_gemini_request(r, plan, &out.error);
+    out.native.body = write_gemini_request(r, &out.error);
     if (out.native.body.empty()) return out;
   }
   out.ok = true;

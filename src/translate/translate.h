@@ -79,7 +79,8 @@ struct RequestResult {
   NativeRequest native;
   OpenAIError error;  // when !ok
 };
-RequestResult translate_request(Target target, std::string_view model, std::string_view openai_body);
+RequestResult translate_request(Target target, std::string_view model,
+                                std::string_view openai_body);
 
 // What the client gets for a native answer.
 struct Answer {

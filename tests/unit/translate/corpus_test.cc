@@ -23,8 +23,8 @@
 #include <sstream>
 
 #include "providers/usage.h"
-#include "unit/translate/json_canon.h"
 #include "translate/translate.h"
+#include "unit/translate/json_canon.h"
 
 namespace parapet::translate {
 namespace {
@@ -57,7 +57,8 @@ std::vector<std::string> scenarios() {
     fs::path dir = corpus_root() / provider;
     if (!fs::exists(dir)) continue;
     for (const auto& e : fs::directory_iterator(dir)) {
-      if (e.is_directory()) out.push_back(std::string(provider) + "/" + e.path().filename().string());
+      if (e.is_directory())
+        out.push_back(std::string(provider) + "/" + e.path().filename().string());
     }
   }
   std::sort(out.begin(), out.end());
@@ -86,19 +87,21 @@ Scenario read_scenario(const fs::path& dir) {
 }
 
 void write_scenario(const fs::path& dir, const Scenario& s) {
-  std::string out = "{\n  \"native_path\": \"" + s.native_path + "\",\n  \"native_status\": " +
-                    std::to_string(s.native_status) +
+  std::string out = "{\n  \"native_path\": \"" + s.native_path +
+                    "\",\n  \"native_status\": " + std::to_string(s.native_status) +
                     ",\n  \"openai_status\": " + std::to_string(s.openai_status) + "\n}\n";
   write(dir / "scenario.json", out);
 }
 
 std::string usage_json(const Usage& u) {
-  return "{\n  \"input\": " + std::to_string(u.input) + ",\n  \"output\": " +
-         std::to_string(u.output) + ",\n  \"cached_read\": " + std::to_string(u.cached_read) +
-         ",\n  \"cache_write\": " + std::to_string(u.cache_write) + ",\n  \"reasoning\": " +
-         std::to_string(u.reasoning) + ",\n  \"source\": \"" +
-         std::string(usage_source_name(u.source)) + "\",\n  \"partial\": " +
-         (u.partial ? "true" : "false") + ",\n  \"model\": \"" + u.model + "\"\n}\n";
+  return "{\n  \"input\": " + std::to_string(u.input) +
+         ",\n  \"output\": " + std::to_string(u.output) +
+         ",\n  \"cached_read\": " + std::to_string(u.cached_read) +
+         ",\n  \"cache_write\": " + std::to_string(u.cache_write) +
+         ",\n  \"reasoning\": " + std::to_string(u.reasoning) + ",\n  \"source\": \"" +
+         std::string(usage_source_name(u.source)) +
+         "\",\n  \"partial\": " + (u.partial ? "true" : "false") + ",\n  \"model\": \"" + u.model +
+         "\"\n}\n";
 }
 
 // The SSE events of an OpenAI stream: the text after "data: " of each, in order.
@@ -166,8 +169,8 @@ Usage openai_read_usage(bool stream, std::string_view body) {
   return x->usage();
 }
 
-std::string run_stream(const Plan& plan, std::string_view native,
-                       const std::vector<size_t>& cuts, Usage* usage) {
+std::string run_stream(const Plan& plan, std::string_view native, const std::vector<size_t>& cuts,
+                       Usage* usage) {
   AnswerOptions opt{kCreated, kFallbackId};
   auto t = make_stream_translator(plan, opt);
   std::string out;

@@ -60,9 +60,10 @@ TEST(TranslateModel, SplitsProviderAndModel) {
 
 TEST(TranslateRequest, MalformedBodiesAre400) {
   for (Target t : {Target::kAnthropic, Target::kGemini}) {
-    for (std::string_view body : {"", "[]", "{\"messages\":", "{\"model\":\"a/b\"}",
-                                  "{\"messages\":[]}", "{\"messages\":[{\"role\":\"system\","
-                                  "\"content\":\"only a system prompt\"}]}"}) {
+    for (std::string_view body :
+         {"", "[]", "{\"messages\":", "{\"model\":\"a/b\"}", "{\"messages\":[]}",
+          "{\"messages\":[{\"role\":\"system\","
+          "\"content\":\"only a system prompt\"}]}"}) {
       RequestResult r = translate_request(t, "m", body);
       EXPECT_FALSE(r.ok) << body;
       EXPECT_EQ(r.error.status, 400);
@@ -211,7 +212,8 @@ TEST(TranslateRequest, ConsecutiveUserMessagesMerge) {
             "[{\"content\":[{\"text\":\"a\",\"type\":\"text\"},{\"text\":\"b\",\"type\":\"text\"}],"
             "\"role\":\"user\"}]");
   RequestResult g = translate_request(Target::kGemini, "m", body);
-  EXPECT_EQ(member(g, "contents"), "[{\"parts\":[{\"text\":\"a\"},{\"text\":\"b\"}],\"role\":\"user\"}]");
+  EXPECT_EQ(member(g, "contents"),
+            "[{\"parts\":[{\"text\":\"a\"},{\"text\":\"b\"}],\"role\":\"user\"}]");
 }
 
 Plan plan(Target t) {
@@ -242,9 +244,10 @@ TEST(TranslateAnswer, RefusalsAndSafetyBlocksAreContentFilter) {
       R"({"candidates":[{"content":{"parts":[{"text":"Par"}],"role":"model"},"finishReason":"SAFETY"}],"usageMetadata":{"promptTokenCount":4,"candidatesTokenCount":1}})",
       {});
   EXPECT_EQ(finish_reason(a), "content_filter");
-  a = translate_answer(plan(Target::kGemini), 200,
-                       R"({"promptFeedback":{"blockReason":"PROHIBITED_CONTENT"},"usageMetadata":{"promptTokenCount":4}})",
-                       {});
+  a = translate_answer(
+      plan(Target::kGemini), 200,
+      R"({"promptFeedback":{"blockReason":"PROHIBITED_CONTENT"},"usageMetadata":{"promptTokenCount":4}})",
+      {});
   EXPECT_EQ(finish_reason(a), "content_filter");
   EXPECT_EQ(a.usage.input, 4);
 }
@@ -280,9 +283,9 @@ TEST(TranslateAnswer, UnreadableAnswersAre502AndNonJsonErrorsKeepTheirStatus) {
     EXPECT_NE(a.body.find("authentication_error"), std::string::npos);
   }
   // An Anthropic error body with a 200 status takes its status from the error type.
-  Answer a = translate_answer(plan(Target::kAnthropic), 200,
-                              R"({"type":"error","error":{"type":"not_found_error","message":"no model"}})",
-                              {});
+  Answer a = translate_answer(
+      plan(Target::kAnthropic), 200,
+      R"({"type":"error","error":{"type":"not_found_error","message":"no model"}})", {});
   EXPECT_EQ(a.status, 404);
 }
 
@@ -313,8 +316,8 @@ TEST(TranslateStream, ACutStreamGetsNoDoneAndPartialUsage) {
 
   p.target = Target::kGemini;
   auto g = make_stream_translator(p, {});
-  out = feed_all(*g, "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hi\"}]}}]}\r\n\r\n",
-                 false);
+  out = feed_all(
+      *g, "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hi\"}]}}]}\r\n\r\n", false);
   EXPECT_EQ(out.find("[DONE]"), std::string::npos);
 }
 
@@ -343,13 +346,16 @@ TEST(TranslateStream, AnthropicToolIndexCountsToolsNotBlocks) {
   std::string out = feed_all(
       *t,
       "data: {\"type\":\"message_start\",\"message\":{\"id\":\"m\"}}\n\n"
-      "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\","
+      "data: "
+      "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\","
       "\"thinking\":\"\"}}\n\n"
       "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\","
       "\"thinking\":\"secret\"}}\n\n"
-      "data: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\","
+      "data: "
+      "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\","
       "\"id\":\"t1\",\"name\":\"f\",\"input\":{}}}\n\n"
-      "data: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\","
+      "data: "
+      "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\","
       "\"partial_json\":\"{}\"}}\n\n",
       true);
   EXPECT_EQ(out.find("secret"), std::string::npos);

@@ -94,8 +94,9 @@ TEST(GeminiUsage, ErrorEventAfterUsageMakesItPartial) {
       "data: {\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"name\":\"f\","
       "\"args\":{\"error\":{\"a\":1}}}}]}}]}\r\n\r\n";
   EXPECT_TRUE(UsageEq(run_all_ways(stream(), sse + args).usage, want));
-  sse += "data: {\"error\": {\"code\": 503, \"message\": \"The model is overloaded.\", "
-         "\"status\": \"UNAVAILABLE\"}}\r\n\r\n";
+  sse +=
+      "data: {\"error\": {\"code\": 503, \"message\": \"The model is overloaded.\", "
+      "\"status\": \"UNAVAILABLE\"}}\r\n\r\n";
   want.partial = true;
   EXPECT_TRUE(UsageEq(run_all_ways(stream(), sse).usage, want));
 }
