@@ -122,7 +122,7 @@ void BM_Stream(benchmark::State& state, Target t, size_t read_size) {
   }
   state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(whole.size()));
   state.counters["ns_per_chunk"] = benchmark::Counter(
-      kChunks * 1e9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+      kChunks, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 BENCHMARK_CAPTURE(BM_Stream, anthropic_per_event, Target::kAnthropic, 0);
 BENCHMARK_CAPTURE(BM_Stream, anthropic_16k, Target::kAnthropic, 16384);

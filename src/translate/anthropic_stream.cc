@@ -61,8 +61,8 @@ class AnthropicStream final : public StreamTranslator {
   void start(std::string& out, std::string_view id, std::string_view model) {
     if (started_) return;
     started_ = true;
-    writer_.set_id(id.empty() ? fallback_id_ : "chatcmpl-" + std::string(id));
-    writer_.set_model(std::string(model.empty() ? std::string_view(plan_.model) : model));
+    writer_.set_id_and_model(id.empty() ? fallback_id_ : "chatcmpl-" + std::string(id),
+                             model.empty() ? std::string_view(plan_.model) : model);
     writer_.choice(out, "{\"role\":\"assistant\",\"content\":\"\"}");
   }
 

@@ -173,8 +173,7 @@ class GeminiStream final : public StreamTranslator {
       std::string_view id, model;
       if (doc["responseId"].get_string().get(id)) id = {};
       if (doc["modelVersion"].get_string().get(model) || model.empty()) model = plan_.model;
-      writer_.set_id(id.empty() ? fallback_id_ : "chatcmpl-" + std::string(id));
-      writer_.set_model(std::string(model));
+      writer_.set_id_and_model(id.empty() ? fallback_id_ : "chatcmpl-" + std::string(id), model);
       writer_.choice(out, "{\"role\":\"assistant\",\"content\":\"\"}");
     }
     Piece piece;

@@ -140,17 +140,17 @@ OpenAIError provider_error(int status, std::string_view message, std::string_vie
   return OpenAIError{status, openai_error_json(message, openai_error_type(status), {}, code)};
 }
 
-void ChunkWriter::head(std::string& out) const {
-  out += "data: {\"id\":";
-  put_str(out, id_);
-  out += ",\"object\":\"chat.completion.chunk\",\"created\":";
-  put_int(out, created_);
-  out += ",\"model\":";
-  put_str(out, model_);
+void ChunkWriter::set_id_and_model(std::string_view id, std::string_view model) {
+  head_ = "data: {\"id\":";
+  put_str(head_, id);
+  head_ += ",\"object\":\"chat.completion.chunk\",\"created\":";
+  put_int(head_, created_);
+  head_ += ",\"model\":";
+  put_str(head_, model);
 }
 
 void ChunkWriter::choice(std::string& out, std::string_view delta, std::string_view finish) const {
-  head(out);
+  out += head_;
   out += ",\"choices\":[{\"index\":0,\"delta\":";
   out += delta;
   out += ",\"logprobs\":null,\"finish_reason\":";
@@ -165,7 +165,7 @@ void ChunkWriter::choice(std::string& out, std::string_view delta, std::string_v
 }
 
 void ChunkWriter::usage(std::string& out, const Usage& u) const {
-  head(out);
+  out += head_;
   out += ",\"choices\":[],\"usage\":";
   put_openai_usage(out, u);
   out += "}\n\n";

@@ -63,9 +63,8 @@ OpenAIError provider_error(int status, std::string_view message, std::string_vie
 class ChunkWriter {
  public:
   ChunkWriter(int64_t created, bool include_usage) : created_(created), usage_(include_usage) {}
-  void set_id(std::string id) { id_ = std::move(id); }
-  void set_model(std::string model) { model_ = std::move(model); }
-  const std::string& id() const { return id_; }
+  // Both are written into every chunk: the escaped head is built once here, not per chunk.
+  void set_id_and_model(std::string_view id, std::string_view model);
 
   // `data: {..."choices":[{"index":0,"delta":<delta>,"logprobs":null,"finish_reason":<f>}]}`;
   // delta is a JSON object text, finish "" means null.
@@ -75,11 +74,9 @@ class ChunkWriter {
   static void error(std::string& out, std::string_view error_json);
 
  private:
-  void head(std::string& out) const;
   int64_t created_;
   bool usage_;
-  std::string id_;
-  std::string model_;
+  std::string head_;  // `data: {"id":...,"object":...,"created":...,"model":...`
 };
 
 // OpenAI finish_reason for Anthropic's stop_reason / Gemini's finishReason.
