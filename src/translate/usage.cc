@@ -1,5 +1,5 @@
 // Canonical usage of translated calls: read by the providers' own extractors, so records and cost
-// for a call through the OpenAI endpoint equal the native call's to the token.
+// for a call through the OpenAI endpoint equal the native call's to the token. Thread-safety: pure.
 #include "translate/targets.h"
 
 namespace parapet::translate {
