@@ -35,9 +35,12 @@ target_link_libraries(parapet_observe PRIVATE simdjson::simdjson)
 parapet_area(store parapet_observe parapet_core parapet_common SQLite::SQLite3)
 parapet_area(upstream parapet_http parapet_common)
 parapet_area(access parapet_config parapet_store parapet_http parapet_common)
-parapet_area(pipeline parapet_access parapet_config parapet_route parapet_upstream parapet_http parapet_observe
-             parapet_cost)
-parapet_area(admin parapet_access parapet_store parapet_observe parapet_http parapet_common)
+parapet_area(cache parapet_store parapet_observe parapet_http parapet_core parapet_common)
+target_link_libraries(parapet_cache PRIVATE simdjson::simdjson)
+parapet_area(pipeline parapet_access parapet_cache parapet_config parapet_route parapet_upstream
+             parapet_http parapet_observe parapet_cost)
+parapet_area(admin parapet_access parapet_cache parapet_store parapet_observe parapet_http
+             parapet_common)
 target_link_libraries(parapet_admin PRIVATE simdjson::simdjson)
 parapet_area(server parapet_pipeline parapet_config parapet_admin parapet_store)
 parapet_area(cli parapet_access parapet_http parapet_common)

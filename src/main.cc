@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   parapet::cli::add_logs_command(app);
   parapet::cli::add_stats_command(app);
   parapet::cli::add_keys_command(app);
+  parapet::cli::add_cache_command(app);
   app.add_subcommand("version", "Print the version")->callback([] {
     std::printf("parapet %s\n", PARAPET_VERSION);
   });

@@ -11,6 +11,7 @@ namespace parapet::cli {
 
 void add_logs_command(CLI::App& app);
 void add_stats_command(CLI::App& app);
-void add_keys_command(CLI::App& app);  // keys.cc
+void add_keys_command(CLI::App& app);   // keys.cc
+void add_cache_command(CLI::App& app);  // cache_command.cc
 
 }  // namespace parapet::cli

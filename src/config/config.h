@@ -97,6 +97,19 @@ struct CostOptions {
   std::string price_file;  // operator overrides merged over the built-in table ("" = none)
 };
 
+// The response cache (docs/cache.md). Sizes and persistence are read at start only: the cache
+// outlives reloads. Per-gateway TTL and partition mode reload.
+struct CacheOptions {
+  uint64_t memory_bytes = 64ull << 20;  // memory tier (LRU); answers over 1/8 of it stay on disk
+  bool persistent = true;               // <data_dir>/cache.db survives a restart
+  uint64_t disk_bytes = 1ull << 30;     // persistent tier cap; oldest answers go first
+};
+struct GatewayCache {
+  std::string gateway;
+  int64_t ttl_s = 0;    // [gateways.X] cache_ttl; 0: off unless a request asks
+  bool shared = false;  // cache_partition = "shared": tenants share answers
+};
+
 struct Snapshot {
   ServerOptions server;
   Limits limits;
@@ -104,6 +117,8 @@ struct Snapshot {
   CostOptions cost;
   AccessOptions access;
   LogOptions logs;  // start-only: the store is opened once
+  CacheOptions cache;
+  std::vector<GatewayCache> gateway_cache;  // gateways with cache settings
   // The built-in price table with price_file merged on top; reloads with the config.
   std::shared_ptr<const cost::PriceTable> prices;
   std::vector<std::string> gateways;                    // names accepted as /{gateway}/
@@ -116,6 +131,8 @@ struct Snapshot {
   bool has_gateway(std::string_view name) const;
   bool gateway_requires_auth(std::string_view name) const;
   const Upstream* find_upstream(std::string_view name) const;
+  // The cache settings of a gateway (defaults when it has none).
+  GatewayCache cache_for(std::string_view gateway) const;
 };
 
 // What the command line says; applied on top of the file at start and again at every reload.

@@ -158,12 +158,21 @@ Result<bool> read_access(Snapshot& s, const toml::table& root) {
   }
   return true;
 }
+}  // namespace
+
+// cache_options.cc
+Result<bool> apply_cache_toml(Snapshot& s, const toml::table& root);
+Result<bool> apply_gateway_cache_toml(Snapshot& s, const std::string& gateway,
+                                      const toml::table& t);
+
+namespace {
 
 Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
   PARAPET_TRY(only_keys(root, "root",
                         {"server", "limits", "upstream", "gateways", "providers", "upstreams",
-                         "cost", "logs", "access"}));
+                         "cost", "logs", "access", "cache"}));
   PARAPET_TRY(read_access(s, root));
+  PARAPET_TRY(apply_cache_toml(s, root));
   if (auto* t = root["logs"].as_table()) {
     PARAPET_TRY(only_keys(
         *t, "logs",
@@ -232,7 +241,9 @@ Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
       std::string name(k.str());
       if (!valid_name(name)) return config_error("gateway name '" + name + "' must be [a-z0-9-_]");
       if (!v.is_table()) return config_error("[gateways." + name + "] must be a table");
-      PARAPET_TRY(only_keys(*v.as_table(), "gateways." + name, {"log_bodies", "auth"}));
+      PARAPET_TRY(only_keys(*v.as_table(), "gateways." + name,
+                            {"log_bodies", "auth", "cache_ttl", "cache_partition"}));
+      PARAPET_TRY(apply_gateway_cache_toml(s, name, *v.as_table()));
       if (const toml::node* n = v.as_table()->get("auth")) {
         auto* b = n->as_boolean();
         if (!b) return config_error("[gateways." + name + "] auth must be true or false");

@@ -20,6 +20,7 @@
 #include "observe/log_id.h"
 #include "observe/record.h"
 #include "observe/recorder.h"
+#include "pipeline/cache_state.h"
 #include "providers/provider.h"
 #include "upstream/connection.h"
 #include "upstream/pool.h"
@@ -49,6 +50,7 @@ struct WorkerEnv {
   observe::Recorder* recorder = nullptr;  // where records go after the log phase
   access::Registry* access = nullptr;     // gateway tokens and virtual keys (nullptr: none)
   access::View access_view;               // this worker's cached view of it
+  cache::Cache* cache = nullptr;          // shared response cache (docs/cache.md); null: off
 };
 
 // Per-connection scratch kept across requests so the steady state allocates nothing.
@@ -89,6 +91,7 @@ struct Exchange {
   size_t body_capture = 0;  // bytes of each body to keep in the record (0: none)
   Clock::time_point upstream_sent{}, upstream_head{};
   observe::RequestRecord record;
+  CacheState cache;  // the cache phase's lookup → fill state
 };
 
 // Runs one request through every phase and logs it. Never throws; errors become answers.

@@ -6,6 +6,7 @@
 #include "cost/cost.h"
 #include "http/headers.h"
 #include "observe/metadata.h"
+#include "pipeline/cache_phase.h"
 #include "pipeline/exchange.h"
 #include "pipeline/phases.h"
 #include "providers/usage.h"
@@ -142,6 +143,11 @@ void build_client_head(Exchange& x, const http::ResponseHead& h, bool head_reque
   out += "x-parapet-log-id: ";
   out += x.record.id;
   out += "\r\n";
+  if (!x.record.cache_status.empty()) {
+    out += "x-parapet-cache-status: ";
+    out += x.record.cache_status;
+    out += "\r\n";
+  }
   append_server_timing(x, out);
   if (x.draining || !x.req.keep_alive) x.close_after = true;
   if (x.close_after) {
@@ -284,6 +290,7 @@ awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
   x.record.status = h.status;
   x.record.stream = x.stream_requested || is_event_stream(h);
   x.first_byte = Clock::now();
+  if (!head_request) x.cache.begin(h, is_event_stream(h));
 
   // Usage is read from successful answers as they pass. Hiding the injected usage chunk changes
   // the body's length, so it is only done when the framing is ours (chunked or close-delimited).
@@ -302,6 +309,7 @@ awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
       if (x.hide_usage_chunk) providers::strip_null_usage(fwd);
       sent = fwd;
     }
+    x.cache.capture(sent);
     std::string& kept = x.record.response_body;
     if (kept.size() < x.body_capture) kept.append(sent.substr(0, x.body_capture - kept.size()));
     return sent;
@@ -563,16 +571,21 @@ awaitable<void> run(Exchange& x) {
     r.gateway = target.gateway;
     r.provider = target.upstream->name;
     co_await send_error(x, auth.error());
+  } else if (auto cached = cache_prepare(x, target); !cached) {
+    co_await send_error(x, cached.error());
   } else if (auto plan = plan_request(x, target, custom_cost); !plan) {
     co_await send_error(x, plan.error());
   } else {
-    co_await proxy(x, target);
-    if (x.upstream_sent != Clock::time_point{}) {
-      r.upstream_us =
-          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - x.upstream_sent)
-              .count();
+    if (!co_await cache_lookup(x, target)) {
+      co_await proxy(x, target);
+      if (x.upstream_sent != Clock::time_point{}) {
+        r.upstream_us =
+            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - x.upstream_sent)
+                .count();
+      }
     }
     price(x, custom_cost);
+    co_await cache_fill(x);
   }
   x.watchdog.clear();
   log(x.env, std::move(r), x.started, x.first_byte);

@@ -142,6 +142,9 @@ void AdminServer::handle(std::string prefix, admin::Handler h) {
 
 admin::Reply AdminServer::route(std::string_view method, std::string_view path,
                                 const http::Query& q, std::string_view body) {
+  // The admin listener serves its API at the root; "/admin/..." is accepted as the same path so
+  // URLs written the way the docs name them ("GET /admin/keys") work too.
+  if (path.starts_with("/admin/")) path.remove_prefix(6);
   for (const auto& [prefix, h] : handlers_) {
     if (path == prefix ||
         (path.starts_with(prefix) && path.size() > prefix.size() && path[prefix.size()] == '/')) {

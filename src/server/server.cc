@@ -8,8 +8,10 @@
 
 #include "access/config_keys.h"
 #include "access/registry.h"
+#include "admin/cache.h"
 #include "admin/keys.h"
 #include "admin/live_tail.h"
+#include "cache/cache.h"
 #include "observe/analytics.h"
 #include "observe/prometheus.h"
 #include "observe/recorder.h"
@@ -125,6 +127,15 @@ Result<bool> Server::start() {
   recorder_->add_consumer(*tail_);
   recorder_->start();
   shared_->recorder = recorder_.get();
+  cache::Options co;
+  co.memory_bytes = cfg_->cache.memory_bytes;
+  co.persistent = cfg_->cache.persistent;
+  co.disk_bytes = cfg_->cache.disk_bytes;
+  co.path = (std::filesystem::path(cfg_->server.data_dir) / "cache.db").string();
+  auto cache = cache::Cache::open(co);
+  if (!cache) return cache.error();
+  cache_ = std::move(*cache);
+  shared_->cache = cache_.get();
 
   tcp::endpoint bound = *data_ep;
   for (int i = 0; i < n; ++i) {
@@ -140,6 +151,8 @@ Result<bool> Server::start() {
       AdminHooks{[this] { return draining_; }, [this] { return metrics_text(); },
                  [this] { return cfg_->generation; }});
   admin_->handle("/keys", admin::keys_handler(*access_));
+  admin_->handle("/cache",
+                 [c = cache_.get()](const admin::Request& r) { return admin::cache_admin(*c, r); });
   auto admin_bound = admin_->listen(*admin_ep);
   if (!admin_bound) return admin_bound.error();
   // Signal handling is in place before anyone can learn our ports: a supervisor that sends SIGHUP
@@ -264,6 +277,7 @@ std::string Server::metrics_text() const {
             ss.rows_written);
   w.counter("parapet_store_write_errors_total", "Failed log store writes.", {}, ss.write_errors);
   observe::add_analytics_metrics(w, *analytics_);
+  cache_->add_metrics(w);
   return w.text();
 }
 

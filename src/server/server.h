@@ -27,6 +27,9 @@ class Registry;
 namespace parapet::admin {
 class LiveTail;
 }
+namespace parapet::cache {
+class Cache;
+}
 
 namespace parapet::server {
 
@@ -61,6 +64,7 @@ class Server {
   std::unique_ptr<admin::LiveTail> tail_;
   std::unique_ptr<observe::Recorder> recorder_;
   std::unique_ptr<access::Registry> access_;
+  std::unique_ptr<cache::Cache> cache_;  // outlives the workers (they hold a pointer)
   std::unique_ptr<AdminServer> admin_;
   std::unique_ptr<asio::signal_set> signals_;
   bool draining_ = false;

@@ -15,6 +15,7 @@ Worker::Worker(int id, Shared& shared, std::shared_ptr<const config::Snapshot> c
       env_{pool_, tls_.get(),      shared_.proxy, counters_, static_cast<uint64_t>(id),
            {},    shared_.recorder} {
   env_.access = shared_.access;
+  env_.cache = shared_.cache;
 }
 
 Worker::~Worker() { join(); }

@@ -27,6 +27,7 @@ struct Shared {
   upstream::ProxySettings proxy;
   observe::Recorder* recorder = nullptr;
   access::Registry* access = nullptr;
+  cache::Cache* cache = nullptr;
 };
 
 class Worker {

@@ -4,7 +4,17 @@
 
 #include <iostream>
 
+#include "cache/cache.h"
+
 int main() {
   std::cout << parapet::observe::testing::sample_exposition();
+  // The response cache's families (server.cc renders them after the analytics ones).
+  parapet::cache::Options o;
+  o.persistent = false;
+  auto c = parapet::cache::Cache::open(o);
+  if (!c) return 1;
+  parapet::observe::prom::Writer w;
+  (*c)->add_metrics(w);
+  std::cout << w.text();
   return 0;
 }
