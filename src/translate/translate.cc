@@ -26,6 +26,10 @@ bool split_model(std::string_view model, std::string_view* provider, std::string
   return true;
 }
 
+std::string_view auth_header(Target target) {
+  return target == Target::kAnthropic ? "x-api-key" : "x-goog-api-key";
+}
+
 RequestResult translate_request(Target target, std::string_view model,
                                 std::string_view openai_body) {
   RequestResult out;
@@ -42,6 +46,8 @@ RequestResult translate_request(Target target, std::string_view model,
   plan.include_usage = r.include_usage;
   if (target == Target::kAnthropic) {
     out.native.path = "/v1/messages";
+    out.native.headers = {{"content-type", "application/json"},
+                          {"anthropic-version", "2023-06-01"}};
     out.native.body = write_anthropic_request(r, model, plan);
   } else {
     // The model is a path segment: refuse what would change the path's meaning.
@@ -51,6 +57,7 @@ RequestResult translate_request(Target target, std::string_view model,
     }
     out.native.path = "/v1beta/models/" + std::string(model) +
                       (r.stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+    out.native.headers = {{"content-type", "application/json"}};
     out.native.body = write_gemini_request(r, &out.error);
     if (out.native.body.empty()) return out;
   }

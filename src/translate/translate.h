@@ -26,6 +26,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/error.h"
 #include "core/usage.h"
@@ -56,13 +57,25 @@ struct Plan {
 
 inline constexpr std::string_view kJsonToolName = "json_response";
 
+struct Header {
+  std::string_view name;
+  std::string_view value;
+};
+
 struct NativeRequest {
   // Path for the provider's base URL, e.g. "/v1/messages",
   // "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse".
   std::string path;
   std::string body;
+  // Headers the native API wants besides credentials: content-type, and anthropic-version for
+  // Anthropic. Credentials are the caller's: the client's `Authorization: Bearer <key>` goes to
+  // the header auth_header(target) names.
+  std::vector<Header> headers;
   Plan plan;
 };
+
+// "x-api-key" (Anthropic) or "x-goog-api-key" (Gemini).
+std::string_view auth_header(Target target);
 
 // An OpenAI-shaped error for the client: the status and the JSON body.
 struct OpenAIError {

@@ -58,6 +58,19 @@ TEST(TranslateModel, SplitsProviderAndModel) {
   EXPECT_FALSE(target_for_provider("groq", &t));
 }
 
+TEST(TranslateRequest, NativeHeadersBesidesCredentials) {
+  RequestResult a = req(Target::kAnthropic, "");
+  ASSERT_EQ(a.native.headers.size(), 2u);
+  EXPECT_EQ(a.native.headers[1].name, "anthropic-version");
+  EXPECT_EQ(a.native.headers[1].value, "2023-06-01");
+  EXPECT_EQ(auth_header(Target::kAnthropic), "x-api-key");
+  RequestResult g = req(Target::kGemini, "");
+  ASSERT_EQ(g.native.headers.size(), 1u);
+  EXPECT_EQ(g.native.headers[0].name, "content-type");
+  EXPECT_EQ(g.native.headers[0].value, "application/json");
+  EXPECT_EQ(auth_header(Target::kGemini), "x-goog-api-key");
+}
+
 TEST(TranslateRequest, MalformedBodiesAre400) {
   for (Target t : {Target::kAnthropic, Target::kGemini}) {
     for (std::string_view body :
