@@ -30,6 +30,9 @@ parapet_area(reliability parapet_providers parapet_http parapet_common)
 target_link_libraries(parapet_reliability PRIVATE simdjson::simdjson)
 parapet_area(config parapet_reliability parapet_route parapet_providers parapet_cost parapet_limits
              parapet_common)
+# One API: OpenAI chat completions <-> Anthropic / Gemini. Reads usage with providers' extractors.
+parapet_area(translate parapet_providers parapet_core parapet_http parapet_common)
+target_link_libraries(parapet_translate PRIVATE simdjson::simdjson)
 parapet_area(observe parapet_core parapet_common)
 target_link_libraries(parapet_observe PRIVATE simdjson::simdjson)
 parapet_area(store parapet_observe parapet_core parapet_common SQLite::SQLite3)

@@ -39,6 +39,15 @@ constexpr std::array<std::string_view, kPaths> kPathNames = {
 
 constexpr std::string_view kMarker = "\"usageMetadata\"";
 
+// A model that fails mid-answer (after HTTP 200) ends the stream with `data: {"error": {...}}`:
+// the last usage report seen was then not the final one.
+bool is_error_event(std::string_view data) {
+  size_t i = data.find_first_not_of(" \t\r\n");
+  if (i == std::string_view::npos || data[i] != '{') return false;
+  i = data.find_first_not_of(" \t\r\n", i + 1);
+  return i != std::string_view::npos && data.substr(i).starts_with("\"error\"");
+}
+
 class GenerateUsage final : public AnswerExtractor {
  public:
   explicit GenerateUsage(size_t max_json_body) : AnswerExtractor(false, max_json_body) {}
@@ -74,7 +83,12 @@ class GenerateUsage final : public AnswerExtractor {
   }
 
   bool on_sse_event(const http::SseEvent& ev) override {
-    if (!ev.truncated && has_key(ev.data, kMarker, '{')) last_.assign(ev.data);
+    if (ev.truncated) return false;
+    if (has_key(ev.data, kMarker, '{')) {
+      last_.assign(ev.data);
+    } else if (is_error_event(ev.data)) {
+      error_seen_ = true;
+    }
     return false;
   }
 
@@ -82,12 +96,14 @@ class GenerateUsage final : public AnswerExtractor {
     if (last_.empty()) return;
     json::reserve_padding(last_);
     read(last_, /*padded=*/true);
-    // The stream has no end marker: when it ended cleanly, its last report was the final one.
-    final_seen_ = complete;
+    // The stream has no end marker: when it ended cleanly, its last report was the final one,
+    // unless an error event ended it.
+    final_seen_ = complete && !error_seen_;
     std::string().swap(last_);
   }
 
   std::string last_;  // the last chunk carrying usageMetadata
+  bool error_seen_ = false;
 };
 
 }  // namespace

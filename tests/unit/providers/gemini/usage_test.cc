@@ -80,6 +80,27 @@ TEST(GeminiUsage, CutStreamKeepsLastReportAsPartial) {
   EXPECT_TRUE(UsageEq(run_all_ways(stream(), cut, /*complete=*/false).usage, want));
 }
 
+// After HTTP 200 a failing model ends an alt=sse stream with an error event: the usage seen so
+// far is kept, and is partial (the final report never came).
+TEST(GeminiUsage, ErrorEventAfterUsageMakesItPartial) {
+  std::string sse =
+      "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Once\"}],\"role\":"
+      "\"model\"}}],\"usageMetadata\":{\"promptTokenCount\":6,\"candidatesTokenCount\":1},"
+      "\"modelVersion\":\"gemini-2.5-flash\"}\r\n\r\n";
+  Usage want{.input = 6, .output = 1, .source = kProvider, .model = "gemini-2.5-flash"};
+  EXPECT_TRUE(UsageEq(run_all_ways(stream(), sse).usage, want));
+  // An "error" member inside the answer (function arguments) is not an error event.
+  std::string args =
+      "data: {\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"name\":\"f\","
+      "\"args\":{\"error\":{\"a\":1}}}}]}}]}\r\n\r\n";
+  EXPECT_TRUE(UsageEq(run_all_ways(stream(), sse + args).usage, want));
+  sse +=
+      "data: {\"error\": {\"code\": 503, \"message\": \"The model is overloaded.\", "
+      "\"status\": \"UNAVAILABLE\"}}\r\n\r\n";
+  want.partial = true;
+  EXPECT_TRUE(UsageEq(run_all_ways(stream(), sse).usage, want));
+}
+
 TEST(GeminiUsage, ErrorBodiesHaveNoUsage) {
   std::string err = fixture("gemini/error_400.json");
   EXPECT_TRUE(UsageEq(run_all_ways(generate(), err).usage, {}));
