@@ -153,8 +153,7 @@ Result<bool> Registry::load_stored() {
 void Registry::publish() {
   std::vector<Key> all = config_;
   all.insert(all.end(), stored_.begin(), stored_.end());
-  current_ = std::make_shared<const KeySet>(std::move(all));
-  generation_.fetch_add(1, std::memory_order_acq_rel);
+  published_.set(std::make_shared<const KeySet>(std::move(all)));
 }
 
 Result<bool> Registry::set_config_keys(std::vector<Key> keys) {
@@ -261,9 +260,6 @@ std::vector<KeyInfo> Registry::list() const {
   return out;
 }
 
-std::shared_ptr<const KeySet> Registry::current() const {
-  MutexLock l(&mu_);
-  return current_;
-}
+std::shared_ptr<const KeySet> Registry::current() const { return published_.get(); }
 
 }  // namespace parapet::access

@@ -17,6 +17,7 @@
 #include "access/keys.h"
 #include "common/error.h"
 #include "common/mutex.h"
+#include "common/published.h"
 
 struct sqlite3;
 
@@ -59,7 +60,7 @@ class Registry {
   std::vector<KeyInfo> list() const;
 
   std::shared_ptr<const KeySet> current() const;
-  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+  uint64_t generation() const { return published_.generation(); }
 
  private:
   Registry() = default;
@@ -73,26 +74,10 @@ class Registry {
   std::unique_ptr<MasterKey> master_ GUARDED_BY(mu_);
   std::vector<Key> stored_ GUARDED_BY(mu_), config_ GUARDED_BY(mu_);
   std::vector<KeyInfo> revoked_ GUARDED_BY(mu_);
-  std::shared_ptr<const KeySet> current_ GUARDED_BY(mu_);
-  std::atomic<uint64_t> generation_{0};
+  Published<KeySet> published_;
 };
 
-// A worker's cached pointer to the current KeySet: one atomic load per request, the mutex only
-// when the registry changed.
-class View {
- public:
-  const KeySet& get(const Registry& r) {
-    uint64_t g = r.generation();
-    if (g != generation_ || !set_) {
-      set_ = r.current();
-      generation_ = g;
-    }
-    return *set_;
-  }
-
- private:
-  uint64_t generation_ = 0;
-  std::shared_ptr<const KeySet> set_;
-};
+// A worker's cached pointer to the current KeySet (common/published.h).
+using View = CachedView<KeySet, Registry>;
 
 }  // namespace parapet::access

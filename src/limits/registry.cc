@@ -88,8 +88,7 @@ void Registry::publish() {
   auto set = std::make_shared<RuleSet>();
   set->rules = config_;
   set->rules.insert(set->rules.end(), stored_.begin(), stored_.end());
-  current_ = std::move(set);
-  generation_.fetch_add(1, std::memory_order_acq_rel);
+  published_.set(std::move(set));
 }
 
 Result<bool> Registry::set_config_rules(std::vector<Rule> rules) {
@@ -174,9 +173,6 @@ Result<bool> Registry::remove(std::string_view id) {
   return true;
 }
 
-std::shared_ptr<const RuleSet> Registry::current() const {
-  MutexLock l(&mu_);
-  return current_;
-}
+std::shared_ptr<const RuleSet> Registry::current() const { return published_.get(); }
 
 }  // namespace parapet::limits

@@ -13,6 +13,7 @@
 
 #include "common/error.h"
 #include "common/mutex.h"
+#include "common/published.h"
 #include "limits/rule.h"
 
 struct sqlite3;
@@ -52,7 +53,7 @@ class Registry {
   Result<bool> remove(std::string_view id);
 
   std::shared_ptr<const RuleSet> current() const;
-  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+  uint64_t generation() const { return published_.generation(); }
 
  private:
   Registry() = default;
@@ -62,24 +63,10 @@ class Registry {
   mutable Mutex mu_;
   sqlite3* db_ GUARDED_BY(mu_) = nullptr;
   std::vector<Rule> stored_ GUARDED_BY(mu_), config_ GUARDED_BY(mu_);
-  std::shared_ptr<const RuleSet> current_ GUARDED_BY(mu_);
-  std::atomic<uint64_t> generation_{0};
+  Published<RuleSet> published_;
 };
 
-class View {
- public:
-  const RuleSet& get(const Registry& r) {
-    uint64_t g = r.generation();
-    if (g != generation_ || !set_) {
-      set_ = r.current();
-      generation_ = g;
-    }
-    return *set_;
-  }
-
- private:
-  uint64_t generation_ = 0;
-  std::shared_ptr<const RuleSet> set_;
-};
+// A worker's cached pointer to the current RuleSet (common/published.h).
+using View = CachedView<RuleSet, Registry>;
 
 }  // namespace parapet::limits
