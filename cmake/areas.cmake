@@ -42,6 +42,7 @@ parapet_area(access parapet_config parapet_store parapet_http parapet_common)
 parapet_area(cache parapet_store parapet_observe parapet_http parapet_core parapet_common)
 target_link_libraries(parapet_cache PRIVATE simdjson::simdjson)
 parapet_area(pipeline parapet_reliability parapet_access parapet_cache parapet_config parapet_route
+             parapet_translate
              parapet_upstream parapet_http parapet_observe parapet_cost parapet_limits)
 parapet_area(admin parapet_reliability parapet_access parapet_cache parapet_limits parapet_store
              parapet_observe

@@ -37,6 +37,7 @@ bool Error::retryable() const {
 int error_status(ErrorCode code) {
   switch (code) {
     case ErrorCode::kBadRequest:
+    case ErrorCode::kInvalidRequest:
       return 400;
     case ErrorCode::kNotFound:
       return 404;
@@ -78,6 +79,8 @@ std::string_view error_type(ErrorCode code) {
   switch (code) {
     case ErrorCode::kBadRequest:
       return "bad_request";
+    case ErrorCode::kInvalidRequest:
+      return "invalid_request_error";  // OpenAI's own type for the same thing
     case ErrorCode::kNotFound:
       return "not_found";
     case ErrorCode::kMethodNotAllowed:

@@ -14,7 +14,8 @@
 namespace parapet {
 
 enum class ErrorCode {
-  kBadRequest,           // malformed HTTP or framing: 400
+  kBadRequest,           // malformed HTTP or framing: 400 (the connection closes)
+  kInvalidRequest,       // a well-framed request the gateway cannot serve as asked: 400
   kNotFound,             // unknown gateway, provider or path: 404
   kMethodNotAllowed,     // 405
   kRequestTimeout,       // client too slow sending the request: 408

@@ -147,14 +147,22 @@ Result<bool> validate_fallbacks(const Snapshot& s) {
       for (const auto& to : rule.to) {
         const Upstream* up = s.find_upstream(to.provider);
         if (!up) return config_error(at + ": unknown provider '" + to.provider + "'");
-        // A native request is sent as the client wrote it, only `model` changes: another wire
-        // protocol would need translation, which only the compat endpoint does.
-        if (up->protocol != from->protocol) {
+        // A native request is sent as the client wrote it, only `model` changes, so its steps
+        // keep the protocol. The compat endpoint translates each step for its own provider, so a
+        // chain may mix OpenAI-compatible, Anthropic and Gemini upstreams: native requests then
+        // skip the steps of another protocol (pipeline/plan_steps.cc). Other protocols have no
+        // translator.
+        auto compat = [](providers::Protocol p) {
+          return p == providers::Protocol::kOpenAI || p == providers::Protocol::kAnthropic ||
+                 p == providers::Protocol::kGemini;
+        };
+        if (up->protocol != from->protocol && !(compat(up->protocol) && compat(from->protocol))) {
           return config_error(at + ": '" + to.provider + "' speaks the " +
                               std::string(protocol_name(up->protocol)) + " protocol and '" +
                               rule.from.provider + "' the " +
                               std::string(protocol_name(from->protocol)) +
-                              " one; a native fallback must keep the protocol");
+                              " one; only OpenAI-compatible, Anthropic and Gemini upstreams can "
+                              "stand in for each other (through the compat endpoint)");
         }
         if ((up->spec && up->spec->azure_style) || (from->spec && from->spec->azure_style)) {
           if (up != from) {

@@ -224,6 +224,7 @@ void use_step(Exchange& x, const Step& st, int index) {
   x.stream_requested = st.stream;
   x.hide_usage_chunk = st.hide_usage;
   x.step = index;
+  x.translation = st.translation ? &*st.translation : nullptr;
   observe::RequestRecord& r = x.record;
   r.provider = st.upstream->name;
   r.endpoint = st.endpoint;

@@ -45,6 +45,15 @@ struct CacheState {
     headers = cache::replay_headers(h.headers);
     stream = event_stream;
   }
+  // An answer the gateway framed itself (a translated one): its status and header lines.
+  void begin_own(int own_status, std::string header_lines, bool event_stream) {
+    if (!fill) return;
+    began = true;
+    status = own_status;
+    reason.clear();
+    headers = std::move(header_lines);
+    stream = event_stream;
+  }
   void capture(std::string_view bytes) {
     if (!began || too_big) return;
     if (body.size() + bytes.size() > limit) {

@@ -27,6 +27,10 @@
 #include "upstream/connection.h"
 #include "upstream/pool.h"
 
+namespace parapet::translate {
+struct Plan;
+}
+
 namespace parapet::pipeline {
 
 // Deadline phases, reported by Watchdog::fired().
@@ -102,6 +106,9 @@ struct Exchange {
   std::vector<std::pair<std::string, std::string>> credential_swaps;
   size_t body_capture = 0;  // bytes of each body to keep in the record (0: none)
   Clock::time_point upstream_sent{}, upstream_head{};
+  // The step in use is a translated one (compat endpoint): its answer is translated back to
+  // OpenAI's shape (compat_answer.cc). Points into the step.
+  const translate::Plan* translation = nullptr;
   int step = -1;  // which step answers (fallback chain / universal endpoint): x-parapet-step
   asio::steady_timer* retry_wait = nullptr;  // the wait between attempts, while one runs
   std::string local_headers;  // extra "name: value\r\n" lines for a local answer (retry-after)

@@ -57,6 +57,9 @@ Result<bool> native_steps(Exchange& x, route::Target& t, std::vector<Step>& out)
   for (const auto& to : rule->to) {
     const config::Upstream* up = x.cfg.find_upstream(to.provider);
     if (!up) continue;  // validated at load; a reload can only add upstreams
+    // A step to another wire protocol is for the compat endpoint, which translates; a native
+    // body would mean nothing there.
+    if (up->protocol != out.front().protocol) continue;
     route::Target mapped;
     if (!route::map_upstream(*up, native, mapped)) continue;  // the path means nothing there
     Step& st = out.emplace_back();

@@ -6,7 +6,9 @@
 #include "cost/cost.h"
 #include "http/headers.h"
 #include "observe/metadata.h"
+#include "pipeline/answer.h"
 #include "pipeline/cache_phase.h"
+#include "pipeline/compat.h"
 #include "pipeline/exchange.h"
 #include "pipeline/phases.h"
 #include "pipeline/upstream.h"
@@ -20,8 +22,6 @@ namespace {
 using http::iequals;
 
 constexpr size_t kReadChunk = 16384;
-
-Clock::time_point earlier(Clock::time_point a, Clock::time_point b) { return a < b ? a : b; }
 
 bool has_prefix_ci(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
@@ -77,6 +77,19 @@ void build_client_head(Exchange& x, const http::ResponseHead& h, bool head_reque
   } else {
     x.close_after = true;  // HTTP/1.0 without a length: the close ends the body
   }
+  append_own_head_fields(x, out);
+}
+
+void append_chunk_size(std::string& frame, size_t n) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n, 16);
+  frame.append(buf, end);
+  frame += "\r\n";
+}
+
+}  // namespace
+
+void append_own_head_fields(Exchange& x, std::string& out) {
   out += "x-parapet-log-id: ";
   out += x.record.id;
   out += "\r\n";
@@ -100,15 +113,6 @@ void build_client_head(Exchange& x, const http::ResponseHead& h, bool head_reque
   out += "\r\n";
 }
 
-void append_chunk_size(std::string& frame, size_t n) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n, 16);
-  frame.append(buf, end);
-  frame += "\r\n";
-}
-
-// Writes `prefix` (a head, may be empty) and `data` (body bytes, framed as a chunk when chunked),
-// plus the terminating chunk when last. One gathered write per call.
 awaitable<bool> write_client(Exchange& x, std::string_view prefix, std::string_view data,
                              bool chunked, bool last, Clock::time_point deadline) {
   std::array<asio::const_buffer, 5> bufs;
@@ -138,6 +142,8 @@ awaitable<bool> write_client(Exchange& x, std::string_view prefix, std::string_v
   co_return true;
 }
 
+namespace {
+
 std::string_view phase_name(int phase) {
   switch (phase) {
     case kConnect:
@@ -166,8 +172,6 @@ Error upstream_failure(const Exchange& x, const Error& e) {
   }
   return e;
 }
-
-namespace {
 
 bool is_event_stream(const http::ResponseHead& h) {
   return has_prefix_ci(http::trim(h.headers.get("content-type")), "text/event-stream");
@@ -201,16 +205,74 @@ std::string stream_error_event(providers::Protocol protocol, std::string_view ty
   return ev;
 }
 
-}  // namespace
+awaitable<ReadResult> read_answer(Exchange& x, Clock::time_point total_end,
+                                  std::optional<Error>& broken) {
+  const auto& uo = x.cfg.upstream;
+  http::ResponseParser& parser = x.scratch.response;
+  Buffer& in = x.scratch.upstream_in;
+  x.watchdog.set(earlier(total_end, Clock::now() + uo.idle_timeout), kUpstreamIdle);
+  size_t avail = 0;
+  char* p = in.prepare(kReadChunk, &avail);
+  auto [ec, n] = co_await x.upstream->read_some(asio::buffer(p, avail));
+  if (ec || n == 0) {
+    if (x.client_gone) co_return ReadResult::kGone;
+    if (parser.head().body_until_eof && x.watchdog.fired() < 0 &&
+        (ec == asio::error::eof || ec.value() == 0 || ec == asio::ssl::error::stream_truncated)) {
+      parser.finish_eof();
+      co_return ReadResult::kEnd;
+    }
+    broken = upstream_failure(
+        x, make_error(ErrorCode::kUpstreamUnreachable,
+                      "upstream connection lost mid-answer" + (ec ? ": " + ec.message() : "")));
+    co_return ReadResult::kBroken;
+  }
+  in.commit(n);
+  auto fed = parser.feed(in.data());
+  if (!fed) {
+    broken = fed.error();
+    co_return ReadResult::kBroken;
+  }
+  in.consume(*fed);
+  co_return ReadResult::kData;
+}
+
+void end_answer(Exchange& x, const std::optional<Error>& broken) {
+  http::ResponseParser& parser = x.scratch.response;
+  const http::ResponseHead& h = parser.head();
+  x.scratch.upstream_in.consume(x.scratch.upstream_in.size());
+  if (x.client_gone) {
+    x.record.status = 499;
+    x.record.error_type = "client_closed";
+    x.record.error_message = "client went away during the answer";
+    x.record.stream_interrupted = true;
+  } else if (broken) {
+    x.record.error_type =
+        broken->code == ErrorCode::kUpstreamTimeout ? "upstream_timeout" : "upstream_reset";
+    x.record.error_message = broken->message;
+    x.record.stream_interrupted = true;
+    x.close_after = true;
+  }
+  bool reusable = parser.done() && !broken && !x.client_gone && h.keep_alive && !h.body_until_eof &&
+                  x.watchdog.fired() < 0;
+  if (reusable) {
+    x.env.pool.put(std::move(x.upstream), x.cfg.upstream.max_idle_per_host);
+  } else if (x.upstream) {
+    x.upstream->close();
+  }
+  x.upstream.reset();
+}
 
 // Forwards the answer body as it arrives. Backpressure: the next upstream read starts only after
 // the client took the previous bytes, so memory stays at one read per stream.
 awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
                               Clock::time_point total_end) {
+  if (x.translation) {
+    co_await translated_answer(x, total_end);
+    co_return;
+  }
   const auto& uo = x.cfg.upstream;
   http::ResponseParser& parser = x.scratch.response;
   const http::ResponseHead& h = parser.head();
-  Buffer& in = x.scratch.upstream_in;
   std::string& out = x.scratch.body_out;
   bool head_request = x.req.method == "HEAD";
   bool chunk_out = false;
@@ -249,70 +311,30 @@ awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
   out.clear();
   std::optional<Error> broken;
   while (ok && !parser.done()) {
-    x.watchdog.set(earlier(total_end, Clock::now() + uo.idle_timeout), kUpstreamIdle);
-    size_t avail = 0;
-    char* p = in.prepare(kReadChunk, &avail);
-    auto [ec, n] = co_await x.upstream->read_some(asio::buffer(p, avail));
-    if (ec || n == 0) {
-      if (x.client_gone) break;
-      if (h.body_until_eof && x.watchdog.fired() < 0 &&
-          (ec == asio::error::eof || ec.value() == 0 || ec == asio::ssl::error::stream_truncated)) {
-        parser.finish_eof();
-        ok = co_await write_client(x, {}, {}, chunk_out, true, Clock::now() + uo.idle_timeout);
-        break;
-      }
-      broken = upstream_failure(
-          x, make_error(ErrorCode::kUpstreamUnreachable,
-                        "upstream connection lost mid-answer" + (ec ? ": " + ec.message() : "")));
+    ReadResult got = co_await read_answer(x, total_end, broken);
+    if (got == ReadResult::kGone || got == ReadResult::kBroken) break;
+    if (got == ReadResult::kEnd) {
+      ok = co_await write_client(x, {}, {}, chunk_out, true, Clock::now() + uo.idle_timeout);
       break;
     }
-    in.commit(n);
-    auto fed = parser.feed(in.data());
-    if (!fed) {
-      broken = fed.error();
-      break;
-    }
-    in.consume(*fed);
     ok = co_await write_client(x, {}, outgoing(), chunk_out, parser.done(),
                                earlier(total_end, Clock::now() + uo.idle_timeout));
     out.clear();
   }
-  in.consume(in.size());
   if (usage) {
     usage->finish(parser.done() && !broken && !x.client_gone);
     x.record.usage = usage->usage();
     x.record.model_answered = x.record.usage.model;
   }
-
-  if (x.client_gone) {
-    x.record.status = 499;
-    x.record.error_type = "client_closed";
-    x.record.error_message = "client went away during the answer";
-    x.record.stream_interrupted = true;
-  } else if (broken) {
-    x.record.error_type =
-        broken->code == ErrorCode::kUpstreamTimeout ? "upstream_timeout" : "upstream_reset";
-    x.record.error_message = broken->message;
-    x.record.stream_interrupted = true;
-    x.close_after = true;
-    if (chunk_out && is_event_stream(h)) {
-      // The SDKs raise an error event as an exception; the stream then ends properly so the
-      // client neither hangs nor mistakes the cut for a complete answer.
-      std::string ev = stream_error_event(protocol, x.record.error_type, broken->message);
-      co_await write_client(x, {}, ev, true, true, Clock::now() + uo.idle_timeout);
-    }
-    // Otherwise the connection closes without the terminating chunk / before Content-Length
-    // bytes, which every client reports as a truncated answer.
+  end_answer(x, broken);
+  if (broken && !x.client_gone && chunk_out && is_event_stream(h)) {
+    // The SDKs raise an error event as an exception; the stream then ends properly so the
+    // client neither hangs nor mistakes the cut for a complete answer. Otherwise the connection
+    // closes without the terminating chunk / before Content-Length bytes, which every client
+    // reports as a truncated answer.
+    std::string ev = stream_error_event(protocol, x.record.error_type, broken->message);
+    co_await write_client(x, {}, ev, true, true, Clock::now() + uo.idle_timeout);
   }
-
-  bool reusable = parser.done() && !broken && !x.client_gone && h.keep_alive && !h.body_until_eof &&
-                  x.watchdog.fired() < 0;
-  if (reusable) {
-    x.env.pool.put(std::move(x.upstream), x.cfg.upstream.max_idle_per_host);
-  } else if (x.upstream) {
-    x.upstream->close();
-  }
-  x.upstream.reset();
 }
 
 namespace {
@@ -429,6 +451,7 @@ awaitable<void> run(Exchange& x) {
   std::vector<Step> steps;  // what the upstream phase tries, in order (pipeline/upstream.h)
   Result<reliability::RetrySettings> retry = reliability::RetrySettings{};
   limits::Limiter::Ticket ticket;
+  CompatRequest compat;  // the compat endpoint's reading of `model` (pipeline/compat.h)
   if (auto routed = route::resolve(x.cfg, x.req.target, target); !routed) {
     r.gateway = target.gateway;
     co_await send_error(x, routed.error());
@@ -442,17 +465,28 @@ awaitable<void> run(Exchange& x) {
     } else {
       co_await upstream_phase(x, steps, *retry, true, custom_cost);
     }
+  } else if (target.compat && is_compat_models(x, target)) {
+    r.gateway = target.gateway;
+    co_await send_compat_models(x);
+  } else if (auto model = target.compat ? compat_route(x, target, compat) : Result<bool>(true);
+             !model) {
+    r.gateway = target.gateway;
+    co_await send_error(x, model.error());
   } else if (auto auth = authorize(x, target); !auth) {
     r.gateway = target.gateway;
     r.provider = target.upstream->name;
     co_await send_error(x, auth.error());
   } else if (auto cached = cache_prepare(x, target); !cached) {
     co_await send_error(x, cached.error());
-  } else if (auto plan = plan_request(x, target, custom_cost); !plan) {
+  } else if (auto plan = target.compat ? plan_common(x, target.gateway, custom_cost)
+                                       : plan_request(x, target, custom_cost);
+             !plan) {
     co_await send_error(x, plan.error());
   } else if (retry = retry_settings(x, target.gateway); !retry) {
     co_await send_error(x, retry.error());
-  } else if (auto planned = native_steps(x, target, steps); !planned) {
+  } else if (auto planned = target.compat ? compat_steps(x, target, compat, steps)
+                                          : native_steps(x, target, steps);
+             !planned) {
     co_await send_error(x, planned.error());
   } else if (auto lim = check_limits(x, custom_cost, ticket); !lim) {
     co_await send_error(x, lim.error());

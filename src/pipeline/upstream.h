@@ -18,6 +18,7 @@
 #include "pipeline/exchange.h"
 #include "reliability/options.h"
 #include "route/router.h"
+#include "translate/translate.h"
 
 namespace parapet::pipeline {
 
@@ -44,6 +45,9 @@ struct Step {
   std::optional<reliability::Millis> retry_delay;
   std::optional<reliability::Backoff> backoff;
   std::optional<reliability::Millis> step_timeout;
+  // A compat step to a provider with another wire format: the body and path are the translated
+  // request, and the answer is translated back with this plan.
+  std::optional<translate::Plan> translation;
 
   const Url& url() const { return owned_url ? *owned_url : upstream->base_url; }
 };

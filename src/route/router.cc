@@ -18,6 +18,12 @@ Result<bool> resolve(const config::Snapshot& snap, std::string_view target, Targ
   if (target.empty() || target[0] != '/') return not_found("request target must start with '/'");
   std::string_view rest = target.substr(1);
   std::string_view gateway = next_segment(rest);
+  if (gateway == "v1" && !snap.has_gateway(gateway) && snap.has_gateway("default")) {
+    out.gateway = "default";
+    out.compat = true;
+    out.native = rest;
+    return true;
+  }
   if (gateway.empty() || !snap.has_gateway(gateway)) {
     return not_found("unknown gateway '" + std::string(gateway.substr(0, 64)) + "'");
   }
@@ -29,6 +35,11 @@ Result<bool> resolve(const config::Snapshot& snap, std::string_view target, Targ
   if (!rest.starts_with('/')) return not_found("missing provider: use /{gateway}/{provider}/...");
   rest.remove_prefix(1);
   std::string_view provider = next_segment(rest);
+  if (provider == "compat") {
+    out.compat = true;
+    out.native = rest;
+    return true;
+  }
   const config::Upstream* up = snap.find_upstream(provider);
   if (!up) return not_found("unknown provider '" + std::string(provider.substr(0, 64)) + "'");
   std::string_view native = rest;  // "", "/...", or "?..."

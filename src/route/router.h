@@ -27,6 +27,10 @@ struct Target {
   // POST /{gateway} with no provider segment: the universal endpoint (a JSON array of steps,
   // docs/reliability.md); upstream, url and path are then unset.
   bool universal = false;
+  // /{gateway}/compat/... (and /v1/... on the default gateway): the OpenAI-compatible endpoint
+  // (docs/translation.md). `native` is the rest ("/chat/completions", "/models"); the upstream is
+  // chosen later from the body's `model` (pipeline/compat.cc).
+  bool compat = false;
 
   Target() = default;
   Target(const Target&) = delete;
@@ -34,9 +38,11 @@ struct Target {
   Target(Target&&) = default;
 };
 
+// `/v1/...` is `/default/compat/...` unless a gateway is named "v1", so an OpenAI SDK's base URL
+// can be `http://host:port/v1` unchanged.
 // REQUIRES: target is the raw request-target of an origin-form request (starts with '/').
-// Errors: kNotFound for an unknown gateway or provider or a path the provider cannot serve; out.gateway
-// is set as soon as the gateway is known, so an error can still be attributed to it.
+// Errors: kNotFound for an unknown gateway or provider or a path the provider cannot serve;
+// out.gateway is set as soon as the gateway is known, so an error can still be attributed to it.
 Result<bool> resolve(const config::Snapshot& snap, std::string_view target, Target& out);
 
 // Where `native` (after /{gateway}/{provider}, query included) goes on upstream `up`: sets

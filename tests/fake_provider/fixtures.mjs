@@ -114,6 +114,33 @@ export function answerFor(method, path, query, body) {
   return null;
 }
 
+// x-fake-scenario: <provider>/<name> answers with a scenario of the translation conformance corpus
+// (tests/corpus/translate/<provider>/<name>/): its recorded native answer or stream and status, so
+// a client going through the compat endpoint meets tool calls, JSON mode, cached tokens, provider
+// errors and mid-stream errors exactly as recorded. Returns null for an unknown scenario.
+const corpus = new URL('../corpus/translate/', import.meta.url);
+export function scenarioAnswer(name) {
+  if (!/^(anthropic|google-ai-studio)\/[a-z0-9_]+$/.test(name)) return null;
+  const dirOf = new URL(`${name}/`, corpus);
+  let scenario;
+  try { scenario = JSON.parse(readFileSync(new URL('scenario.json', dirOf), 'utf8')); } catch { return null; }
+  const anthropic = name.startsWith('anthropic/');
+  const provider = anthropic ? 'anthropic' : 'gemini';
+  const status = scenario.native_status ?? 200;
+  let text;
+  try { text = readFileSync(new URL('native_stream.sse', dirOf), 'utf8'); } catch { text = null; }
+  if (text !== null && status < 300) {
+    const headers = anthropic ? { ...anthropicHeaders(SSE), 'cache-control': 'no-cache' }
+                              : geminiHeaders('text/event-stream');
+    return { provider, status, headers, pieces: sseEvents(text, anthropic ? '\n' : '\r\n') };
+  }
+  let body;
+  try { body = readFileSync(new URL('native_answer.json', dirOf), 'utf8'); } catch { return null; }
+  const headers = anthropic ? anthropicHeaders('application/json')
+                            : geminiHeaders('application/json; charset=UTF-8');
+  return { provider, status, headers, pieces: [body] };
+}
+
 // Which provider's error shape a path gets when no endpoint matched (echo paths): by prefix.
 export function providerForPath(path) {
   if (path.startsWith('/v1/messages')) return 'anthropic';

@@ -12,7 +12,7 @@ import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { answerFor, providerForPath } from './fixtures.mjs';
+import { answerFor, providerForPath, scenarioAnswer } from './fixtures.mjs';
 import { errorAnswer } from './errors.mjs';
 import { bigStream } from './big_stream.mjs';
 
@@ -157,7 +157,8 @@ async function handle(state, req, res) {
   if (body.length > 0) {
     try { parsed = JSON.parse(body); } catch { parsed = undefined; }
   }
-  let answer = answerFor(req.method, path, query, parsed);
+  let answer = h['x-fake-scenario'] ? scenarioAnswer(h['x-fake-scenario'])
+                                     : answerFor(req.method, path, query, parsed);
   if (answer && req.method === 'POST' && parsed == null) {
     const err = errorAnswer(answer.provider, 400);
     answer = { status: 400, headers: err.headers, pieces: [err.body] };

@@ -89,8 +89,8 @@ TEST(ConfigReliability, RejectsWhatCannotWork) {
       {"[gateways.g.fallbacks]\n\"openai/x\" = []\n", "array"},
       {"[gateways.g.fallbacks]\n\"nope/x\" = [\"groq\"]\n", "unknown provider 'nope'"},
       {"[gateways.g.fallbacks]\n\"openai/x\" = [\"nope/y\"]\n", "unknown provider 'nope'"},
-      // Native bodies differ per wire protocol: no silent OpenAI → Anthropic fallback.
-      {"[gateways.g.fallbacks]\n\"openai/x\" = [\"anthropic/claude\"]\n", "Anthropic protocol"},
+      // Only the compat endpoint translates, and only to Anthropic and Gemini: no Cohere step.
+      {"[gateways.g.fallbacks]\n\"openai/x\" = [\"cohere/command-r\"]\n", "Cohere protocol"},
       {"[gateways.g.fallbacks]\n\"openai/x\" = [\"app\"]\n", "plain HTTP"},
       {"[gateways.g.fallbacks]\n\"app\" = [\"app/x\"]\n", "no model to rewrite"},
       {"[gateways.g.fallbacks]\n\"openai/x\" = [\"azure-openai/d\"]\n", "azure-openai"},
