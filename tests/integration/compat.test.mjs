@@ -292,3 +292,47 @@ test('the native SDKs still work beside it (no route taken over)', async () => {
   const r = await g.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' });
   assert.ok(r.text.length > 0);
 });
+
+test('a virtual key in Authorization reaches Anthropic as its provider key in x-api-key', async () => {
+  const res = await fetch(`${gw.adminUrl}/keys`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'virtual_key', name: 'compat-team', provider: 'anthropic', provider_key: 'sk-ant-real-123' }),
+  });
+  const vk = await res.json();
+  assert.equal(res.status, 201, JSON.stringify(vk));
+  fake.requests.length = 0;
+  const { response } = await client(`${gw.url}/v1`, vk.secret).chat.completions.create({
+    model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }],
+  }, { headers: { 'x-fake-scenario': 'anthropic/text' } }).withResponse();
+  const sent = fake.requests[0];
+  assert.equal(sent.headers['x-api-key'], 'sk-ant-real-123');
+  assert.ok(!JSON.stringify(sent.headers).includes('pvk_'), 'the virtual key never goes upstream');
+  const rec = await record(response.headers.get('x-parapet-log-id'));
+  assert.equal(rec.key_id, vk.key.id);
+  // The key is for Anthropic: asking Gemini with it is refused before anything is sent.
+  fake.requests.length = 0;
+  await assert.rejects(client(`${gw.url}/v1`, vk.secret).chat.completions.create({
+    model: 'google-ai-studio/gemini-2.5-flash', messages: [{ role: 'user', content: 'Hi' }],
+  }), (e) => e.status === 403);
+  assert.equal(fake.requests.length, 0);
+});
+
+test('a cached compat answer replays the translated body', async () => {
+  const req = { model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: 'cache me' }] };
+  const headers = { 'x-fake-scenario': 'anthropic/text', 'x-parapet-cache-ttl': '60' };
+  const a = await client().chat.completions.create(req, { headers }).withResponse();
+  const b = await client().chat.completions.create(req, { headers }).withResponse();
+  assert.equal(b.response.headers.get('x-parapet-cache-status'), 'HIT');
+  assert.deepStrictEqual(b.data, a.data);
+  assert.equal(b.data.object, 'chat.completion');
+  const s = { ...req, stream: true };
+  const collect = async () => {
+    const out = [];
+    for await (const ch of await client().chat.completions.create(s, { headers: { ...headers, 'x-fake-scenario': 'anthropic/text_stream' } })) out.push(ch);
+    return out;
+  };
+  const first = await collect();
+  const second = await collect();
+  assert.deepStrictEqual(second, first);
+  assert.ok(first.length > 1);
+});

@@ -88,5 +88,34 @@ TEST(Router, ConfiguredGateways) {
   EXPECT_FALSE(resolve(**s, "/default/anthropic/v1/messages", t).ok());
 }
 
+TEST(Router, CompatEndpointUnderAGateway) {
+  auto s = snap();
+  Target t;
+  ASSERT_TRUE(resolve(*s, "/default/compat/chat/completions", t).ok());
+  EXPECT_TRUE(t.compat);
+  EXPECT_EQ(t.gateway, "default");
+  EXPECT_EQ(t.native, "/chat/completions");
+  EXPECT_EQ(t.upstream, nullptr);  // chosen from the body's model, later
+}
+
+TEST(Router, V1IsTheDefaultGatewaysCompatEndpoint) {
+  auto s = snap();
+  Target t;
+  ASSERT_TRUE(resolve(*s, "/v1/models", t).ok());
+  EXPECT_TRUE(t.compat);
+  EXPECT_EQ(t.gateway, "default");
+  EXPECT_EQ(t.native, "/models");
+}
+
+TEST(Router, AGatewayNamedV1WinsOverTheAlias) {
+  auto s = config::load_from_string("[gateways.v1]\n", config::Flags{});
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  Target t;
+  ASSERT_TRUE(resolve(**s, "/v1/openai/chat/completions", t).ok());
+  EXPECT_FALSE(t.compat);
+  EXPECT_EQ(t.gateway, "v1");
+  EXPECT_EQ(t.upstream->name, "openai");
+}
+
 }  // namespace
 }  // namespace parapet::route
