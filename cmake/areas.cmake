@@ -28,7 +28,9 @@ target_link_libraries(parapet_providers PRIVATE simdjson::simdjson)
 parapet_area(route parapet_providers parapet_common)
 parapet_area(reliability parapet_providers parapet_http parapet_common)
 target_link_libraries(parapet_reliability PRIVATE simdjson::simdjson)
+parapet_area(dlp parapet_observe parapet_common)
 parapet_area(config parapet_reliability parapet_route parapet_providers parapet_cost parapet_limits
+             parapet_dlp
              parapet_common)
 # One API: OpenAI chat completions <-> Anthropic / Gemini. Reads usage with providers' extractors.
 parapet_area(translate parapet_providers parapet_core parapet_http parapet_common)

@@ -63,6 +63,7 @@ int error_status(ErrorCode code) {
     case ErrorCode::kUnauthorized:
       return 401;
     case ErrorCode::kForbidden:
+    case ErrorCode::kDlpBlocked:
       return 403;
     case ErrorCode::kRateLimited:
     case ErrorCode::kBudgetExceeded:
@@ -115,6 +116,8 @@ std::string_view error_type(ErrorCode code) {
       return "budget_exceeded";
     case ErrorCode::kCircuitOpen:
       return "circuit_open";
+    case ErrorCode::kDlpBlocked:
+      return "dlp_blocked";
     case ErrorCode::kInternal:
       return "internal_error";
   }

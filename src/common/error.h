@@ -33,6 +33,7 @@ enum class ErrorCode {
   kRateLimited,          // a rate-limit rule refused the request: 429
   kBudgetExceeded,       // a spend budget cannot cover the request: 429
   kCircuitOpen,          // the upstream's circuit breaker is open: 503
+  kDlpBlocked,           // a DLP policy refused the prompt or the answer: 403
   kInternal,             // our bug: 500
 };
 

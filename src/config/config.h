@@ -17,6 +17,7 @@
 #include "common/error.h"
 #include "common/url.h"
 #include "cost/price_table.h"
+#include "dlp/policy.h"
 #include "limits/rule.h"
 #include "providers/provider.h"
 #include "reliability/options.h"
@@ -124,18 +125,20 @@ struct Snapshot {
   std::vector<GatewayCache> gateway_cache;  // gateways with cache settings
   // The built-in price table with price_file merged on top; reloads with the config.
   std::shared_ptr<const cost::PriceTable> prices;
-  std::vector<std::string> gateways;                    // names accepted as /{gateway}/
-  std::vector<std::string> gateways_with_bodies;        // [gateways.X] log_bodies = true
-  std::vector<std::string> gateways_with_auth;          // [gateways.X] auth = true
+  std::vector<std::string> gateways;              // names accepted as /{gateway}/
+  std::vector<std::string> gateways_with_bodies;  // [gateways.X] log_bodies = true
+  std::vector<std::string> gateways_with_auth;    // [gateways.X] auth = true
   // [[gateways.X.limits]] and [[gateways.X.budgets]] (docs/limits.md); their counters live outside
   // the snapshot (limits::State), keyed by rule id, so a reload keeps them.
   std::vector<limits::Rule> limit_rules;
+  std::vector<dlp::Policy> dlp;                         // [gateways.X.dlp] (docs/dlp.md)
   std::unordered_map<std::string, Upstream> upstreams;  // every built-in provider + custom ones
   std::string config_path;                              // "" when running on defaults
   uint64_t generation = 0;                              // 1 at start, +1 per successful reload
 
   bool has_gateway(std::string_view name) const;
   bool gateway_requires_auth(std::string_view name) const;
+  const dlp::Policy* find_dlp(std::string_view gateway) const;  // nullptr: DLP off
   const Upstream* find_upstream(std::string_view name) const;
   // The cache settings of a gateway (defaults when it has none).
   GatewayCache cache_for(std::string_view gateway) const;

@@ -217,6 +217,11 @@ void add_request_counters(prom::Writer& w, const Counters& c) {
             get(c.upstream_errors));
   w.counter("parapet_client_aborts_total", "Clients that left before their answer ended.", {},
             get(c.client_aborts));
+  const char* kDlp = "DLP findings in prompts and answers (docs/dlp.md).";
+  w.counter("parapet_dlp_findings_total", kDlp, {{"where", "prompt"}}, get(c.dlp_prompt_findings));
+  w.counter("parapet_dlp_findings_total", kDlp, {{"where", "answer"}}, get(c.dlp_answer_findings));
+  w.counter("parapet_dlp_blocked_total", "Requests refused or answers cut by a DLP block.", {},
+            get(c.dlp_blocked));
   w.counter("parapet_connections_total", "Client connections accepted.", {},
             get(c.connections_total));
   w.counter("parapet_upstream_connects_total", "New upstream connections.", {},

@@ -18,6 +18,12 @@ void Counters::count(const RequestRecord& r) {
   }
   if (r.status == 499) inc(client_aborts);
   if (r.error_type.starts_with("upstream")) inc(upstream_errors);
+  auto add = [](std::atomic<uint64_t>& c, uint64_t n) {
+    if (n) c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  };
+  add(dlp_prompt_findings, r.dlp_prompt);
+  add(dlp_answer_findings, r.dlp_answer);
+  if (r.dlp_blocked) inc(dlp_blocked);
 }
 
 }  // namespace parapet::observe

@@ -42,6 +42,11 @@ struct RequestRecord {
   uint64_t bytes_in = 0;                    // request body bytes
   uint64_t bytes_out = 0;                   // answer body bytes sent to the client
   std::string request_body, response_body;  // only when collected; capped and scrubbed
+  // DLP (docs/dlp.md): what was found, e.g. "prompt:card=1 redact; answer:email=2 flag", and
+  // how many findings in each direction.
+  std::string dlp;
+  uint32_t dlp_prompt = 0, dlp_answer = 0;
+  bool dlp_blocked = false;
 };
 
 // Per-worker counters, written by their worker only, read by the admin thread (relaxed atomics:
@@ -55,6 +60,7 @@ struct Counters {
   std::atomic<uint64_t> connections_total{0};
   std::atomic<uint64_t> upstream_connects{0};
   std::atomic<uint64_t> upstream_reuses{0};
+  std::atomic<uint64_t> dlp_prompt_findings{0}, dlp_answer_findings{0}, dlp_blocked{0};
 
   void count(const RequestRecord& r);
 };

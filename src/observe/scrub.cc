@@ -348,6 +348,43 @@ size_t utf8_floor(std::string_view s, size_t cut) {
 
 }  // namespace
 
+size_t match_credential(std::string_view text, size_t i, size_t* keep) {
+  if (i >= text.size()) return npos;
+  const auto c = static_cast<unsigned char>(text[i]);
+  std::string_view prefix;
+  size_t end = has(c, kKeyStart) ? match_key(text, i, prefix) : npos;
+  if (end == npos && c == 'e' && (end = match_jwt(text, i)) != npos) prefix = "eyJ";
+  if (end != npos && keep) *keep = prefix.size();
+  return end;
+}
+
+std::string neutralize_lookups(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  size_t from = 0;
+  for (size_t at = text.find("${"); at != npos; at = text.find("${", at + 2)) {
+    out.append(text, from, at - from);
+    out += kNeutralLookup;
+    from = at + 2;
+  }
+  out.append(text, from);
+  return out;
+}
+
+std::string restore_lookups(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t from = 0;
+  for (size_t at = text.find(kNeutralLookup); at != npos;
+       at = text.find(kNeutralLookup, at + kNeutralLookup.size())) {
+    out.append(text, from, at - from);
+    out += "${";
+    from = at + kNeutralLookup.size();
+  }
+  out.append(text, from);
+  return out;
+}
+
 Scrubbed scrub(std::string_view text, size_t max_bytes) {
   Scrubbed r;
   const bool whole = text.size() - std::min(text.size(), kLookahead) <= max_bytes;

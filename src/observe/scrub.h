@@ -45,4 +45,18 @@ struct Scrubbed {
 // secret that starts before the cut is still masked whole.
 Scrubbed scrub(std::string_view text, size_t max_bytes = kNoCap);
 
+// A provider key or JWT starting exactly at text[i] (the formats listed above): returns its end,
+// and in *keep the length of the non-secret prefix ("sk-ant-"); npos when there is none. For DLP.
+size_t match_credential(std::string_view text, size_t i, size_t* keep);
+
+// Safe logs (VISION "Safe logs", docs/logs.md): stored text never carries a live Log4j-style
+// lookup. Every "${" becomes "$%7B", which no lookup engine evaluates and which the WAF's
+// URL-decoding transform (and restore_lookups) turns back into "${", so a retro-hunt over stored
+// records still matches the original attack. Text without "${" is returned unchanged.
+inline constexpr std::string_view kNeutralLookup = "$%7B";
+std::string neutralize_lookups(std::string_view text);
+inline bool has_lookup(std::string_view text) { return text.find("${") != std::string_view::npos; }
+// The inverse, for hunting over stored text: "$%7B" back to "${".
+std::string restore_lookups(std::string_view text);
+
 }  // namespace parapet::observe

@@ -8,8 +8,10 @@
 // equal a native call's.
 #include <chrono>
 
+#include "dlp/guard.h"
 #include "pipeline/answer.h"
 #include "pipeline/compat.h"
+#include "pipeline/dlp_phase.h"
 
 namespace parapet::pipeline {
 
@@ -64,29 +66,46 @@ awaitable<void> translate_stream(Exchange& x, const translate::AnswerOptions& op
   x.record.status = 200;
   x.first_byte = Clock::now();
   x.cache.begin_own(200, std::string(kStreamFields), true);
+  std::unique_ptr<dlp::AnswerGuard> guard = answer_guard(x, 200, true);
   auto outgoing = [&](bool end) -> std::string_view {
     fwd.clear();
     tr->feed(in, fwd);
     in.clear();
     if (end) tr->finish(true, fwd);
-    keep_body(x, fwd);
-    return fwd;
+    std::string_view sent = fwd;
+    if (guard) sent = guard_pass(x, *guard, sent, end);
+    keep_body(x, sent);
+    return sent;
   };
+  auto blocked = [&] { return guard_blocked(guard.get()); };
   bool done = parser.done();
-  bool ok = co_await write_client(x, head, outgoing(done), chunked, done,
+  std::string_view first = outgoing(done);
+  bool ok = co_await write_client(x, head, first, chunked, done && !blocked(),
                                   earlier(total_end, Clock::now() + uo.idle_timeout));
   std::optional<Error> broken;
-  while (ok && !done) {
+  while (ok && !done && !blocked()) {
     ReadResult got = co_await read_answer(x, total_end, broken);
     if (got == ReadResult::kGone || got == ReadResult::kBroken) break;
     done = got == ReadResult::kEnd || parser.done();
-    ok = co_await write_client(x, {}, outgoing(done), chunked, done,
+    std::string_view piece = outgoing(done);
+    ok = co_await write_client(x, {}, piece, chunked, done && !blocked(),
                                earlier(total_end, Clock::now() + uo.idle_timeout));
   }
   in.clear();
   x.record.usage = tr->usage();
   x.record.model_answered = x.record.usage.model;
   end_answer(x, broken);
+  if (guard) record_answer_dlp(x, *guard);
+  if (blocked() && !x.client_gone) {
+    if (chunked) {
+      std::string ev =
+          stream_error_event(providers::Protocol::kOpenAI, "dlp_blocked", x.record.error_message);
+      co_await write_client(x, {}, ev, true, true, Clock::now() + uo.idle_timeout);
+    } else {
+      x.close_after = true;
+    }
+    co_return;
+  }
   if (broken && !x.client_gone && chunked) {
     // As for native streams: an error event the OpenAI SDK raises, then a proper end.
     std::string ev =
@@ -129,6 +148,17 @@ awaitable<void> translate_whole(Exchange& x, const translate::AnswerOptions& opt
   x.record.usage = a.usage;
   x.record.model_answered = a.usage.model;
   x.record.status = a.status;
+  if (std::unique_ptr<dlp::AnswerGuard> guard = answer_guard(x, a.status, false)) {
+    std::string_view checked = guard_pass(x, *guard, a.body, true);
+    record_answer_dlp(x, *guard);
+    if (guard->blocked()) {
+      x.record.response_body.clear();
+      Error e = make_error(ErrorCode::kDlpBlocked, x.record.error_message);
+      co_await send_error(x, e);
+      co_return;
+    }
+    a.body.assign(checked);
+  }
   std::string& head = x.scratch.head;
   start_head(x, a.status, kJsonFields, head);
   head += "content-length: ";

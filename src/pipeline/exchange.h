@@ -75,6 +75,7 @@ struct Scratch {
   std::string body_out;  // decoded answer bytes waiting to be sent
   std::string frame;     // chunk-size line
   std::string forward;   // body bytes after the usage extractor, to send
+  std::string guarded;   // body bytes after the DLP guard, to send
   Buffer upstream_in{16384};
   http::ResponseParser response;
 };

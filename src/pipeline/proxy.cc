@@ -4,11 +4,13 @@
 #include <charconv>
 
 #include "cost/cost.h"
+#include "dlp/guard.h"
 #include "http/headers.h"
 #include "observe/metadata.h"
 #include "pipeline/answer.h"
 #include "pipeline/cache_phase.h"
 #include "pipeline/compat.h"
+#include "pipeline/dlp_phase.h"
 #include "pipeline/exchange.h"
 #include "pipeline/phases.h"
 #include "pipeline/upstream.h"
@@ -262,6 +264,26 @@ void end_answer(Exchange& x, const std::optional<Error>& broken) {
   x.upstream.reset();
 }
 
+namespace {
+
+// Where the answer's head stands: sent with the first bytes, or held until the answer is whole
+// (a DLP block policy checks whole answers before any byte goes out).
+struct Sending {
+  bool head_sent = false;
+  bool hold = false;
+  bool chunked = false;
+};
+
+awaitable<bool> send_piece(Exchange& x, Sending& s, std::string_view data, bool last,
+                           Clock::time_point deadline) {
+  if (s.hold && !last) co_return true;
+  std::string_view prefix = s.head_sent ? std::string_view() : std::string_view(x.scratch.head);
+  s.head_sent = true;
+  co_return co_await write_client(x, prefix, data, s.chunked, last, deadline);
+}
+
+}  // namespace
+
 // Forwards the answer body as it arrives. Backpressure: the next upstream read starts only after
 // the client took the previous bytes, so memory stays at one read per stream.
 awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
@@ -275,9 +297,9 @@ awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
   const http::ResponseHead& h = parser.head();
   std::string& out = x.scratch.body_out;
   bool head_request = x.req.method == "HEAD";
-  bool chunk_out = false;
+  Sending s;
   x.upstream_head = Clock::now();
-  build_client_head(x, h, head_request, chunk_out, x.scratch.head);
+  build_client_head(x, h, head_request, s.chunked, x.scratch.head);
   x.record.status = h.status;
   x.record.stream = x.stream_requested || is_event_stream(h);
   x.first_byte = Clock::now();
@@ -290,9 +312,13 @@ awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
     bool hide = x.hide_usage_chunk && !(h.has_content_length && !h.chunked);
     usage = providers::make_usage_extractor(x.protocol, x.endpoint, x.stream_requested, hide);
   }
+  std::unique_ptr<dlp::AnswerGuard> guard =
+      head_request ? nullptr : answer_guard(x, h.status, is_event_stream(h));
+  s.hold = guard_holds_whole(guard.get());
   std::string& fwd = x.scratch.forward;
-  // What goes to the client of the bytes in `out`: the extractor's output when there is one.
-  auto outgoing = [&]() -> std::string_view {
+  // What goes to the client of the bytes in `out`: the extractor's output when there is one, then
+  // what the DLP guard lets through. `end`: these are the answer's last bytes.
+  auto outgoing = [&](bool end) -> std::string_view {
     std::string_view sent = out;
     if (usage) {
       fwd.clear();
@@ -300,34 +326,53 @@ awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
       if (x.hide_usage_chunk) providers::strip_null_usage(fwd);
       sent = fwd;
     }
+    if (guard) sent = guard_pass(x, *guard, sent, end);
     x.cache.capture(sent);
     std::string& kept = x.record.response_body;
     if (kept.size() < x.body_capture) kept.append(sent.substr(0, x.body_capture - kept.size()));
     return sent;
   };
 
-  bool ok = co_await write_client(x, x.scratch.head, outgoing(), chunk_out, parser.done(),
-                                  earlier(total_end, Clock::now() + uo.idle_timeout));
+  bool done = parser.done();
+  std::string_view first = outgoing(done);
+  bool ok = co_await send_piece(x, s, first, done && !guard_blocked(guard.get()),
+                                earlier(total_end, Clock::now() + uo.idle_timeout));
   out.clear();
   std::optional<Error> broken;
-  while (ok && !parser.done()) {
+  while (ok && !done && !guard_blocked(guard.get())) {
     ReadResult got = co_await read_answer(x, total_end, broken);
     if (got == ReadResult::kGone || got == ReadResult::kBroken) break;
-    if (got == ReadResult::kEnd) {
-      ok = co_await write_client(x, {}, {}, chunk_out, true, Clock::now() + uo.idle_timeout);
-      break;
-    }
-    ok = co_await write_client(x, {}, outgoing(), chunk_out, parser.done(),
-                               earlier(total_end, Clock::now() + uo.idle_timeout));
+    done = got == ReadResult::kEnd || parser.done();
+    std::string_view piece = outgoing(done);
+    ok = co_await send_piece(x, s, piece, done && !guard_blocked(guard.get()),
+                             earlier(total_end, Clock::now() + uo.idle_timeout));
     out.clear();
   }
+  out.clear();
   if (usage) {
     usage->finish(parser.done() && !broken && !x.client_gone);
     x.record.usage = usage->usage();
     x.record.model_answered = x.record.usage.model;
   }
   end_answer(x, broken);
-  if (broken && !x.client_gone && chunk_out && is_event_stream(h)) {
+  if (guard) record_answer_dlp(x, *guard);
+  if (guard_blocked(guard.get()) && !x.client_gone) {
+    x.cache.fill = false;
+    if (!s.head_sent) {  // a whole answer held back: the client gets the refusal instead
+      x.record.response_body.clear();
+      Error e = make_error(ErrorCode::kDlpBlocked, x.record.error_message);
+      co_await send_error(x, e);
+      co_return;
+    }
+    if (s.chunked && is_event_stream(h)) {
+      std::string ev = stream_error_event(protocol, "dlp_blocked", x.record.error_message);
+      co_await write_client(x, {}, ev, true, true, Clock::now() + uo.idle_timeout);
+    } else {
+      x.close_after = true;  // the client sees a cut answer
+    }
+    co_return;
+  }
+  if (broken && !x.client_gone && s.chunked && is_event_stream(h)) {
     // The SDKs raise an error event as an exception; the stream then ends properly so the
     // client neither hangs nor mistakes the cut for a complete answer. Otherwise the connection
     // closes without the terminating chunk / before Content-Length bytes, which every client
@@ -482,6 +527,8 @@ awaitable<void> run(Exchange& x) {
                                        : plan_request(x, target, custom_cost);
              !plan) {
     co_await send_error(x, plan.error());
+  } else if (auto prompt = check_prompt(x); !prompt) {
+    co_await send_error(x, prompt.error());
   } else if (retry = retry_settings(x, target.gateway); !retry) {
     co_await send_error(x, retry.error());
   } else if (auto planned = target.compat ? compat_steps(x, target, compat, steps)

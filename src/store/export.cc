@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/utf8.h"
+#include "observe/scrub.h"
 #include "store/fields.h"
 
 namespace parapet::store {
@@ -173,6 +174,9 @@ bool is_json_object(std::string_view s) {
 }
 
 void append_jsonl(std::string& out, const observe::RequestRecord& r) {
+  // Records read back from the store are already safe; live-tail records come straight from the
+  // recorder and are made safe here (observe::neutralize_lookups).
+  size_t start = out.size();
   out += '{';
   bool first = true;
   for_each_field(r, [&](std::string_view name, const auto& v) {
@@ -199,6 +203,12 @@ void append_jsonl(std::string& out, const observe::RequestRecord& r) {
     }
   });
   out += "}\n";
+  std::string_view line(out.data() + start, out.size() - start);
+  if (observe::has_lookup(line)) {
+    std::string safe = observe::neutralize_lookups(line);
+    out.resize(start);
+    out += safe;
+  }
 }
 
 std::string to_jsonl(const observe::RequestRecord& r) {

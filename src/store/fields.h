@@ -64,11 +64,15 @@ void for_each_field(Record& r, F&& f) {
   f("bytes_out", r.bytes_out);
   f("request_body", r.request_body);
   f("response_body", r.response_body);
-  // Added by schema migration 2 (ALTER TABLE appends), hence last.
+  // Added by schema migrations 2 and 3 (ALTER TABLE appends), hence last.
   f("step", r.step);
+  f("dlp", r.dlp);
+  f("dlp_prompt", r.dlp_prompt);
+  f("dlp_answer", r.dlp_answer);
+  f("dlp_blocked", r.dlp_blocked);
 }
 
-inline constexpr size_t kFieldCount = 38;
+inline constexpr size_t kFieldCount = 42;
 
 // The names in for_each_field order.
 const std::array<std::string_view, kFieldCount>& field_names();

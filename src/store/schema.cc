@@ -2,6 +2,7 @@
 
 #include <type_traits>
 
+#include "observe/scrub.h"
 #include "store/fields.h"
 #include "store/sqlite.h"
 
@@ -68,6 +69,11 @@ CREATE INDEX requests_error ON requests(error_type, id) WHERE error_type <> '';
     // 2: which fallback / universal step answered (-1: the request had no steps). Rows written
     // before it read as -1.
     "ALTER TABLE requests ADD COLUMN step INTEGER NOT NULL DEFAULT -1;",
+    // 3: DLP findings (docs/dlp.md). Rows written before it read as none.
+    "ALTER TABLE requests ADD COLUMN dlp TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE requests ADD COLUMN dlp_prompt INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE requests ADD COLUMN dlp_answer INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE requests ADD COLUMN dlp_blocked INTEGER NOT NULL DEFAULT 0;",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
@@ -134,16 +140,26 @@ const std::string& column_list() {
 
 void bind_record(sqlite3_stmt* st, const observe::RequestRecord& r) {
   int i = 0;
+  // Safe logs: no stored text carries a live "${" lookup (observe/scrub.h). SQLite copies the
+  // neutralized text (SQLITE_TRANSIENT); text without "${" is bound in place as before.
+  auto bind_safe = [st](int col, std::string_view s) {
+    if (!observe::has_lookup(s)) {
+      bind_text(st, col, s);
+      return;
+    }
+    std::string safe = observe::neutralize_lookups(s);
+    sqlite3_bind_text(st, col, safe.data(), static_cast<int>(safe.size()), SQLITE_TRANSIENT);
+  };
   for_each_field(r, [&](std::string_view, const auto& v) {
     using T = std::decay_t<decltype(v)>;
     ++i;
     if constexpr (std::is_same_v<T, std::string>) {
-      bind_text(st, i, v);
+      bind_safe(i, v);
     } else if constexpr (std::is_same_v<T, JsonRef<const std::string>>) {
       if (v.text.empty()) {
         sqlite3_bind_null(st, i);
       } else {
-        bind_text(st, i, v.text);
+        bind_safe(i, v.text);
       }
     } else if constexpr (std::is_same_v<T, UsageSource>) {
       bind_text(st, i, usage_source_name(v));

