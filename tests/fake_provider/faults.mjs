@@ -71,6 +71,9 @@ const faults = {
   },
   'malformed-answer': (s) =>  // the whole answer in one read: broken before any byte went out
     s.end(jsonHead('200 OK', 'transfer-encoding: chunked\r\n\r\n') + chunk(completion.slice(0, 40)) + 'zz\r\n'),
+  'overlong-body': (s) =>  // bytes past Content-Length: a whole smuggled second answer
+    s.write(jsonHead('200 OK', `content-length: ${completion.length}\r\n\r\n`) + completion +
+            jsonHead('200 OK', 'content-length: 21\r\n\r\n') + '{"smuggled":"answer"}'),
   'invalid-json': (s) => s.end(jsonHead('200 OK', 'content-length: 9\r\n\r\n') + '{not json'),
   'status-500': (s) => answer(s, '500 Internal Server Error', '{"error":{"message":"boom","type":"server_error"}}'),
   'status-503': (s) => answer(s, '503 Service Unavailable', '{"error":{"message":"overloaded","type":"server_error"}}'),
