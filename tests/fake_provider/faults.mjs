@@ -38,6 +38,19 @@ const faults = {
     for (let i = 0; i < 100; i++) s.write(`x-filler-${i}: ${'a'.repeat(1000)}\r\n`);
     s.end('content-length: 2\r\n\r\n{}');
   },
+  'drip-head': (s, later) => {  // one byte of the head every 50 ms: the first-byte deadline covers it all
+    const head = jsonHead('200 OK', `content-length: ${completion.length}\r\n\r\n`);
+    const drip = (i) => { if (i < head.length) { s.write(head[i]); later(50, () => drip(i + 1)); } };
+    drip(0);
+  },
+  'endless-100': (s, later) => {  // interim answers forever, never the real one
+    const more = () => { s.write('HTTP/1.1 100 Continue\r\n\r\n'); later(50, more); };
+    more();
+  },
+  'length-and-chunked': (s) =>  // both framings at once (a smuggling shape): refused
+    s.end(jsonHead('200 OK', 'content-length: 5\r\ntransfer-encoding: chunked\r\n\r\n') + chunk(completion) + '0\r\n\r\n'),
+  'two-lengths': (s) =>
+    s.end(jsonHead('200 OK', `content-length: 5\r\ncontent-length: ${completion.length}\r\n\r\n`) + completion),
   'bad-status-line': (s) => s.end('HTTP/1.1 2x0 OK\r\ncontent-length: 2\r\n\r\n{}'),
   'bad-header': (s) => s.end('HTTP/1.1 200 OK\r\nthis is not a header\r\ncontent-length: 2\r\n\r\n{}'),
   'not-http': (s) => s.end('SSH-2.0-OpenSSH_9.2\r\n\r\n'),
