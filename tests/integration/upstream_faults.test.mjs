@@ -38,6 +38,9 @@ first_byte_timeout_ms = ${TIMEOUT_MS}
 idle_timeout_ms = ${TIMEOUT_MS}
 [circuit_breaker]
 enabled = false
+[gateways.default]
+[gateways.cached]
+cache_ttl = 300
 `,
   });
 });
@@ -150,6 +153,24 @@ for (const c of table) {
     ids.push(ok.headers['x-parapet-log-id']);
   });
 }
+
+test('a cut or failed answer is never cached', async () => {
+  for (const fault of ['truncated-length', 'truncated-chunked', 'bad-chunk', 'stall-mid-body', 'sse-truncated', 'status-503']) {
+    const stream = fault.startsWith('sse');
+    const body = JSON.stringify({ model: 'gpt-4o-mini', stream, messages: [{ role: 'user', content: `cache ${fault}` }] });
+    const url = `${gw.url}/cached/openai/chat/completions`;
+    const headers = { 'content-type': 'application/json' };
+    const cut = await streamRequest(url, { method: 'POST', headers: { ...headers, 'x-fault': fault }, body });
+    await within(5_000, cut.done, fault);
+    ids.push(cut.headers['x-parapet-log-id']);
+    // The same request again, now answered properly: not a replay of the failure.
+    const next = await request(url, { method: 'POST', headers, body });
+    ids.push(next.headers['x-parapet-log-id']);
+    assert.equal(next.status, 200, `${fault}: ${next.text}`);
+    assert.notEqual(next.headers['x-parapet-cache-status'], 'HIT', fault);
+    assert.equal(next.ended, true);
+  }
+});
 
 test('every request has exactly one record; no faulted connection went back to the pool', async () => {
   assert.equal(faults.stats.reusedAfterFault, 0);
