@@ -78,6 +78,11 @@ const faults = {
   },
   'sse-truncated': (s) => s.end(sseHead + chunk(sseEvent(0)) + chunk(sseEvent(1))),
   'sse-stall': (s) => s.write(sseHead + chunk(sseEvent(0))),
+  'sse-endless': (s, later) => {  // an event every 50 ms forever: never idle, only the total deadline ends it
+    s.write(sseHead);
+    const more = (i) => { s.write(chunk(sseEvent(i))); later(50, () => more(i + 1)); };
+    more(0);
+  },
   'sse-bad-chunk': (s, later) => {
     s.write(sseHead + chunk(sseEvent(0)));
     later(100, () => s.end('not-hex\r\n'));
