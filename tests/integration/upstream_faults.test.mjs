@@ -175,6 +175,25 @@ test('a cut or failed answer is never cached', async () => {
   }
 });
 
+test('with retries, a retryable fault is tried again on a fresh connection each time', async () => {
+  for (const [fault, status, type] of [['reset-before-head', 502, U], ['stall-head', 504, T], ['partial-head', 502, U], ['status-503', 503, '']]) {
+    const before = faults.stats.connections;
+    const r = await request(`${gw.url}/default/openai/chat/completions`, {
+      method: 'POST', body: '{}',
+      headers: { 'content-type': 'application/json', 'x-fault': fault, 'x-parapet-max-attempts': '3', 'x-parapet-retry-delay': '0' },
+    });
+    ids.push(r.headers['x-parapet-log-id']);
+    assert.equal(r.status, status, `${fault}: ${r.text}`);
+    if (type) assert.equal(errorType(r.text), type);
+    const rec = await record(r.headers['x-parapet-log-id']);
+    assert.equal(rec.attempts, 3, fault);
+    assert.equal(rec.error_type, type, fault);
+    // The first attempt may take the pooled connection of the previous request; every retry
+    // opens a new one (a failed answer's connection is closed, never reused).
+    assert.ok(faults.stats.connections - before >= 2, `${fault}: a new connection per retry`);
+  }
+});
+
 test('every request has exactly one record; no faulted connection went back to the pool', async () => {
   assert.equal(faults.stats.reusedAfterFault, 0);
   await waitFor(async () => (await request(`${gw.adminUrl}/logs?limit=1000`, { method: 'GET' })).json().records.length >= ids.length,
