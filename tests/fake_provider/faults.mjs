@@ -117,9 +117,14 @@ export async function startFaultServer({ tls: tlsOpts, host = '127.0.0.1' } = {}
     s.on('error', () => {});
     let buf = Buffer.alloc(0);
     let faulted = false;
+    const timers = new Set();
+    s.once('close', () => { for (const t of timers) clearTimeout(t); });
     const later = (ms, fn) => {
-      const t = setTimeout(() => { if (!s.destroyed) fn(); }, ms);
-      s.once('close', () => clearTimeout(t));
+      const t = setTimeout(() => {
+        timers.delete(t);
+        if (!s.destroyed) fn();
+      }, ms);
+      timers.add(t);
     };
     s.on('data', (d) => {
       if (faulted) {
