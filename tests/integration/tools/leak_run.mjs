@@ -2,9 +2,9 @@
 // A short run of the gateway for scripts/leakcheck.sh: start (PARAPET_BIN, normally a wrapper that
 // runs the binary under valgrind), proxied JSON and SSE answers, cached answers, upstream faults
 // before and after the answer head, TLS upstreams (trusted and untrusted), a DNS failure, a client
-// hang-up, the admin API, then SIGTERM with a stream in flight. Exits non-zero when a request went
-// wrong or the gateway (valgrind's --error-exitcode) did not exit 0. Budgets are generous:
-// valgrind runs the binary 20-50x slower.
+// hang-up, a SIGHUP reload, the admin API, then SIGTERM with a stream in flight. Exits non-zero
+// when a request went wrong or the gateway (valgrind's --error-exitcode) did not exit 0. Budgets
+// are generous: valgrind runs the binary 20-50x slower.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
@@ -38,21 +38,22 @@ const secure = await startFakeProvider({ tls: { key: pem('server.key'), cert: pe
 const faults = await startFaultServer();
 const untrusted = await startFaultServer({ tls: { key: pem('self.key'), cert: pem('self.pem') } });
 const closed = await closedPort();
-const gw = await startGateway({
-  readyTimeoutMs: 120_000,
-  upstreams: { flaky: `${faults.url}/v1`, refused: `http://127.0.0.1:${closed}`, secure: secure.url,
-               untrusted: untrusted.url, nodns: 'http://nonexistent.invalid' },
-  config: `[providers.openai]
+const config = (idleMs) => `[providers.openai]
 base_url = "${fake.url}/v1"
 [providers.anthropic]
 base_url = "${fake.url}"
 [upstream]
 ca_file = ${JSON.stringify(join(dir, 'ca.pem'))}
 first_byte_timeout_ms = 3000
-idle_timeout_ms = 3000
+idle_timeout_ms = ${idleMs}
 [gateways.default]
 cache_ttl = 300
-`,
+`;
+const gw = await startGateway({
+  readyTimeoutMs: 120_000,
+  upstreams: { flaky: `${faults.url}/v1`, refused: `http://127.0.0.1:${closed}`, secure: secure.url,
+               untrusted: untrusted.url, nodns: 'http://nonexistent.invalid' },
+  config: config(3000),
 });
 let failed = false;
 try {
@@ -80,6 +81,12 @@ try {
   // A client that goes away mid-stream.
   const held = await streamRequest(`${gw.url}/default/openai/chat/completions`, { method: 'POST', headers: { ...json, 'x-fake-hold': 'leak' }, body: chat(true), ...opts });
   held.destroy();
+  // A reload (the old config snapshot is released once no request holds it), then a request.
+  gw.writeConfig(config(3001));
+  gw.proc.kill('SIGHUP');
+  await waitFor(() => gw.output().includes('config reloaded'), { timeoutMs: 60_000, what: 'the reload' });
+  const after = await request(`${gw.url}/default/openai/chat/completions`, { method: 'POST', headers: json, body: chat(true), ...opts });
+  assert.equal(after.status, 200);
   // The admin side: a search and the metrics.
   assert.equal((await request(`${gw.adminUrl}/logs?limit=5`, { method: 'GET', ...opts })).status, 200);
   assert.equal((await request(`${gw.adminUrl}/metrics`, { method: 'GET', ...opts })).status, 200);
