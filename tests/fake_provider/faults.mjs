@@ -92,6 +92,12 @@ const faults = {
   'overlong-body': (s) =>  // bytes past Content-Length: a whole smuggled second answer
     s.write(jsonHead('200 OK', `content-length: ${completion.length}\r\n\r\n`) + completion +
             jsonHead('200 OK', 'content-length: 21\r\n\r\n') + '{"smuggled":"answer"}'),
+  'close-delimited': (s) =>  // no length, no chunking: the close ends the body (a whole answer)
+    s.end(jsonHead('200 OK', 'connection: close\r\n\r\n') + completion),
+  'close-delimited-reset': (s, later) => {  // ... but a reset is not an end
+    s.write(jsonHead('200 OK', 'connection: close\r\n\r\n') + completion.slice(0, 40));
+    later(100, () => s.resetAndDestroy());
+  },
   'invalid-json': (s) => s.end(jsonHead('200 OK', 'content-length: 9\r\n\r\n') + '{not json'),
   'status-500': (s) => answer(s, '500 Internal Server Error', '{"error":{"message":"boom","type":"server_error"}}'),
   'status-503': (s) => answer(s, '503 Service Unavailable', '{"error":{"message":"overloaded","type":"server_error"}}'),
@@ -99,7 +105,7 @@ const faults = {
                               'retry-after: 7\r\n'),
 };
 // Answers that are complete and well-formed: the connection may be pooled afterwards.
-const wellFormed = new Set(['invalid-json', 'status-500', 'status-503', 'status-429']);
+const wellFormed = new Set(['close-delimited', 'invalid-json', 'status-500', 'status-503', 'status-429']);
 
 function answer(s, status, body, extra = '') {
   s.write(jsonHead(status, `${extra}content-length: ${Buffer.byteLength(body)}\r\n\r\n`) + body);
