@@ -63,8 +63,8 @@ const table = [
   { fault: 'dns failure', provider: 'nodns', before: [502, U] },
   { fault: 'tls to a plain server', provider: 'tlsplain', before: [502, 'upstream_tls_error'] },
   { fault: 'tls, untrusted certificate', provider: 'badcert', before: [502, 'upstream_tls_error'] },
-  { fault: 'reset-before-head', before: [502, U], sent: 2 },  // resent once: pooled connection
-  { fault: 'close-before-head', before: [502, U], sent: 2 },  // resent once: pooled connection
+  { fault: 'reset-before-head', before: [502, U], sent: [1, 2] },  // resent once on a pooled connection
+  { fault: 'close-before-head', before: [502, U], sent: [1, 2] },  // resent once on a pooled connection
   { fault: 'partial-head', before: [502, U] },
   { fault: 'stall-head', before: [504, T] },
   { fault: 'drip-head', before: [504, T] },
@@ -123,7 +123,11 @@ for (const c of table) {
     const requestsBefore = faults.stats.requests;
     const { r, text, id } = await send(c);
     // How many times the fault server got this request (docs/hardening.md, "A pooled connection").
-    assert.equal(faults.stats.requests - requestsBefore, c.provider ? 0 : c.sent ?? 1, 'requests upstream');
+    // Pools are per worker: whether this request meets a pooled connection depends on the worker
+    // its connection landed on.
+    const [least, most] = c.provider ? [0, 0] : c.sent ?? [1, 1];
+    const seen = faults.stats.requests - requestsBefore;
+    assert.ok(seen >= least && seen <= most, `requests upstream: ${seen}`);
     const rec = await record(id);
     if (c.before) {
       const [status, type] = c.before;
