@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import net from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,8 @@ import { request, streamRequest, waitFor, within, errorType } from './lib/util.m
 
 const TIMEOUT_MS = 400;  // first byte and idle timeouts of the gateway under test
 const TOTAL_MS = 1500;  // its total timeout
-let gw, faults, tlsFaults, dir;
+const CONNECT_MS = 1000;  // its connect timeout (TCP and TLS handshake)
+let gw, faults, tlsFaults, silent, dir;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'parapet-faults-'));
@@ -25,6 +27,9 @@ before(async () => {
   faults = await startFaultServer();
   tlsFaults = await startFaultServer({ tls: { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) } });
   const closed = await closedPort();
+  // Accepts connections and never says a word: a TLS handshake to it can only time out.
+  silent = net.createServer((sock) => sock.on('error', () => {}));
+  await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
   gw = await startGateway({
     upstreams: {
       openai: `${faults.url}/v1`,
@@ -32,9 +37,10 @@ before(async () => {
       nodns: 'http://nonexistent.invalid',
       tlsplain: `https://127.0.0.1:${faults.port}`,
       badcert: tlsFaults.url,
+      tlsstall: `https://127.0.0.1:${silent.address().port}`,
     },
     config: `[upstream]
-connect_timeout_ms = 2000
+connect_timeout_ms = ${CONNECT_MS}
 first_byte_timeout_ms = ${TIMEOUT_MS}
 idle_timeout_ms = ${TIMEOUT_MS}
 total_timeout_ms = ${TOTAL_MS}
@@ -50,6 +56,7 @@ after(async () => {
   await gw?.stop();
   await faults?.close();
   await tlsFaults?.close();
+  silent?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -63,6 +70,7 @@ const table = [
   { fault: 'dns failure', provider: 'nodns', before: [502, U] },
   { fault: 'tls to a plain server', provider: 'tlsplain', before: [502, 'upstream_tls_error'] },
   { fault: 'tls, untrusted certificate', provider: 'badcert', before: [502, 'upstream_tls_error'] },
+  { fault: 'tls handshake never answered', provider: 'tlsstall', before: [504, T] },
   { fault: 'reset-before-head', before: [502, U], sent: [1, 2] },  // resent once on a pooled connection
   { fault: 'close-before-head', before: [502, U], sent: [1, 2] },  // resent once on a pooled connection
   { fault: 'partial-head', before: [502, U] },
