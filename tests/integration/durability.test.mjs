@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGateway, startFakeProvider } from './lib/harness.mjs';
-import { waitFor } from './lib/util.mjs';
+import { waitFor, streamRequest, fakeRelease } from './lib/util.mjs';
 
 const CLIENTS = 6;
 // The recorder's batch window (docs/logs.md): a record is committed at most this long after its
@@ -88,14 +88,22 @@ async function setup() {
 }
 
 test('SIGTERM under load: every answered request has its record', async () => {
-  const { gw } = await setup();
+  const { fake, gw } = await setup();
   const l = load(gw);
+  // Also a stream that is still running when the signal comes: the drain lets it finish.
+  const held = await streamRequest(`${gw.url}/default/openai/chat/completions`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-fake-hold': 'sigterm' }, body: streamBody });
   await waitFor(() => l.count() >= 300, { timeoutMs: 20_000, what: '300 answers' });
   gw.proc.kill('SIGTERM');
+  await waitFor(() => gw.output().includes('draining'), { what: 'the drain' });
+  await fakeRelease(fake, 'sigterm');
+  const heldText = await held.done;
+  assert.match(heldText, /\[DONE\]/, 'the stream in flight finished');
   const { code } = await gw.exited;
   await l.stop();
   assert.equal(code, 0);
   const stored = storedIds(gw.dataDir);
+  assert.ok(stored.has(held.headers['x-parapet-log-id']), 'the drained stream has its record');
   const lost = l.answered.filter((r) => !stored.has(r.id));
   console.log(`SIGTERM: ${l.answered.length} answered, ${stored.size} stored, ${lost.length} lost`);
   assert.equal(lost.length, 0);
