@@ -110,20 +110,24 @@ test('SIGTERM under load: every answered request has its record', async () => {
 });
 
 test('kill -9 under load: only answers from the last batch window lack a record', async () => {
-  const { gw } = await setup();
-  const l = load(gw);
-  await waitFor(() => l.count() >= 300, { timeoutMs: 20_000, what: '300 answers' });
-  const killedAt = Date.now();
-  gw.proc.kill('SIGKILL');
-  await gw.exited;
-  await l.stop();
-  const stored = storedIds(gw.dataDir);
-  const lost = l.answered.filter((r) => !stored.has(r.id));
-  const oldest = Math.max(0, ...lost.map((r) => killedAt - r.at));  // an answer may end just after the kill call
-  const rate = Math.round(l.answered.length / ((killedAt - l.answered[0].at) / 1000));
-  console.log(`kill -9: ${l.answered.length} answered (~${rate}/s), ${lost.length} lost, ` +
-              `oldest lost answer ${oldest} ms before the kill (window ${BATCH_WINDOW_MS} ms + commit)`);
-  assert.ok(oldest <= BATCH_WINDOW_MS + SLACK_MS, `a record of an answer ${oldest} ms old was lost`);
+  // A few trials: the kill lands at a different phase of the batch window each time.
+  for (let trial = 1; trial <= 3; trial++) {
+    const { gw } = await setup();
+    const l = load(gw);
+    await waitFor(() => l.count() >= 300, { timeoutMs: 20_000, what: '300 answers' });
+    const killedAt = Date.now();
+    gw.proc.kill('SIGKILL');
+    await gw.exited;
+    await l.stop();
+    const stored = storedIds(gw.dataDir);
+    const lost = l.answered.filter((r) => !stored.has(r.id));
+    // An answer may end just after the kill call: its age counts as 0.
+    const oldest = Math.max(0, ...lost.map((r) => killedAt - r.at));
+    const rate = Math.round(l.answered.length / ((killedAt - l.answered[0].at) / 1000));
+    console.log(`kill -9, trial ${trial}: ${l.answered.length} answered (~${rate}/s), ${lost.length} lost, ` +
+                `oldest lost answer ${oldest} ms before the kill (window ${BATCH_WINDOW_MS} ms + commit)`);
+    assert.ok(oldest <= BATCH_WINDOW_MS + SLACK_MS, `a record of an answer ${oldest} ms old was lost`);
+  }
 });
 
 test('SIGHUP reloads under load: no request fails, no record is lost', async () => {
