@@ -171,7 +171,10 @@ awaitable<Attempt> attempt_once(Exchange& x, const Step& st, Clock::time_point h
       char* p = in.prepare(kReadChunk, &avail);
       auto [ec, n] = co_await x.upstream->read_some(asio::buffer(p, avail));
       if (ec || n == 0) {
-        if (retry_ok && !got_any) {
+        // Not after a deadline: a pooled connection that stayed silent until the first-byte
+        // timeout was alive and had the request; sending it again would double the wait and the
+        // upstream's work.
+        if (retry_ok && !got_any && x.watchdog.fired() < 0) {
           retry = true;
           break;
         }

@@ -241,21 +241,28 @@ awaitable<ReadResult> read_answer(Exchange& x, Clock::time_point total_end,
 void end_answer(Exchange& x, const std::optional<Error>& broken) {
   http::ResponseParser& parser = x.scratch.response;
   const http::ResponseHead& h = parser.head();
-  x.scratch.upstream_in.consume(x.scratch.upstream_in.size());
+  // Bytes past the end of the answer mean the upstream's framing cannot be trusted: they are
+  // dropped, and so is the connection (reading them as the next answer would splice answers).
+  Buffer& in = x.scratch.upstream_in;
+  bool leftover = in.size() > 0;
+  in.consume(in.size());
   if (x.client_gone) {
     x.record.status = 499;
     x.record.error_type = "client_closed";
     x.record.error_message = "client went away during the answer";
     x.record.stream_interrupted = true;
   } else if (broken) {
-    x.record.error_type =
-        broken->code == ErrorCode::kUpstreamTimeout ? "upstream_timeout" : "upstream_reset";
+    // A timeout and a malformed answer keep their own types; anything else that cut the answer
+    // (reset, close before its end) is a reset.
+    bool own_type =
+        broken->code == ErrorCode::kUpstreamTimeout || broken->code == ErrorCode::kUpstreamProtocol;
+    x.record.error_type = own_type ? error_type(broken->code) : "upstream_reset";
     x.record.error_message = broken->message;
     x.record.stream_interrupted = true;
     x.close_after = true;
   }
-  bool reusable = parser.done() && !broken && !x.client_gone && h.keep_alive && !h.body_until_eof &&
-                  x.watchdog.fired() < 0;
+  bool reusable = parser.done() && !broken && !leftover && !x.client_gone && h.keep_alive &&
+                  !h.body_until_eof && x.watchdog.fired() < 0;
   if (reusable) {
     x.env.pool.put(std::move(x.upstream), x.cfg.upstream.max_idle_per_host);
   } else if (x.upstream) {
