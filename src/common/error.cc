@@ -62,6 +62,7 @@ int error_status(ErrorCode code) {
     case ErrorCode::kUnauthorized:
       return 401;
     case ErrorCode::kForbidden:
+    case ErrorCode::kWafBlocked:
       return 403;
     case ErrorCode::kRateLimited:
     case ErrorCode::kBudgetExceeded:
@@ -106,6 +107,8 @@ std::string_view error_type(ErrorCode code) {
       return "unauthorized";
     case ErrorCode::kForbidden:
       return "forbidden";
+    case ErrorCode::kWafBlocked:
+      return "waf_blocked";
     case ErrorCode::kRateLimited:
       return "rate_limited";
     case ErrorCode::kBudgetExceeded:

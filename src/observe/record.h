@@ -42,6 +42,9 @@ struct RequestRecord {
   uint64_t bytes_in = 0;                    // request body bytes
   uint64_t bytes_out = 0;                   // answer body bytes sent to the client
   std::string request_body, response_body;  // only when collected; capped and scrubbed
+  // WAF verdict (docs/waf.md): "" (nothing matched) | "log" | "block", and the matches as
+  // "rule@target:name,..." (names neutralized: never a live "${").
+  std::string waf_action, waf_rules;
 };
 
 // Per-worker counters, written by their worker only, read by the admin thread (relaxed atomics:

@@ -66,9 +66,12 @@ void for_each_field(Record& r, F&& f) {
   f("response_body", r.response_body);
   // Added by schema migration 2 (ALTER TABLE appends), hence last.
   f("step", r.step);
+  // Added by schema migration 3: the WAF's verdict.
+  f("waf_action", r.waf_action);
+  f("waf_rules", r.waf_rules);
 }
 
-inline constexpr size_t kFieldCount = 38;
+inline constexpr size_t kFieldCount = 40;
 
 // The names in for_each_field order.
 const std::array<std::string_view, kFieldCount>& field_names();

@@ -19,6 +19,8 @@ TEST_F(MigrationTest, Version1StoreGainsTheStepColumn) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
+                         "ALTER TABLE requests DROP COLUMN waf_rules;"
+                         "ALTER TABLE requests DROP COLUMN waf_action;"
                          "ALTER TABLE requests DROP COLUMN step;"
                          "UPDATE schema_version SET version = 1;",
                          nullptr, nullptr, nullptr),
@@ -28,7 +30,7 @@ TEST_F(MigrationTest, Version1StoreGainsTheStepColumn) {
 
   auto store = open();
   ASSERT_TRUE(store);
-  EXPECT_EQ(store->schema_version(), 2);
+  EXPECT_EQ(store->schema_version(), kSchemaVersion);
   auto got = store->get(old_row.id);
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->step, -1) << "rows from before the column read as 'no steps'";
@@ -41,6 +43,46 @@ TEST_F(MigrationTest, Version1StoreGainsTheStepColumn) {
   ASSERT_TRUE(back.ok() && back->has_value());
   EXPECT_EQ((*back)->step, 2);
   EXPECT_EQ((*back)->attempts, 4u);
+}
+
+}  // namespace
+}  // namespace parapet::store::testing
+
+namespace parapet::store::testing {
+namespace {
+
+// Migration 3 adds the WAF verdict (waf_action, waf_rules) to a version 2 table.
+TEST_F(MigrationTest, Version2StoreGainsTheWafColumns) {
+  auto old_row = make(kT0Ms);
+  {
+    auto store = open();
+    ASSERT_TRUE(store);
+    store->consume(std::vector<observe::RequestRecord>{old_row});
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "ALTER TABLE requests DROP COLUMN waf_rules;"
+                         "ALTER TABLE requests DROP COLUMN waf_action;"
+                         "UPDATE schema_version SET version = 2;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  auto store = open();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->schema_version(), 3);
+  auto got = store->get(old_row.id);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->waf_action, "");
+  auto fresh = make(kT0Ms + 1);
+  fresh.waf_action = "block";
+  fresh.waf_rules = "log4shell@headers:user-agent";
+  store->consume(std::vector<observe::RequestRecord>{fresh});
+  auto back = store->get(fresh.id);
+  ASSERT_TRUE(back.ok() && back->has_value());
+  EXPECT_EQ((*back)->waf_action, "block");
+  EXPECT_EQ((*back)->waf_rules, "log4shell@headers:user-agent");
 }
 
 }  // namespace
