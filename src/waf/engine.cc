@@ -34,30 +34,76 @@ bool sensitive_header(std::string_view name) {
 
 Action cap(Action a, Action limit) { return a < limit ? a : limit; }
 
+// One request through one rule set. Every request part is normalized once per transform group
+// into that group's buffer (parts separated by NUL, which no pattern contains), so each group
+// costs one Hyperscan call per request however many parts there are.
 struct Run {
   const RuleSet& set;
   const Policy& policy;
   Scanner& sc;
   Verdict& v;
-  std::vector<Action> effective;  // per rule, before the body and mode caps; kOff: not here
-  std::vector<uint8_t> done;      // per rule: already matched in this request
   Action body_cap = Action::kBlock;
+  std::vector<uint32_t> active;  // per group: targets its live rules read
 
   bool full() const { return v.matches.size() >= kMaxMatches; }
+  Action effective(uint32_t idx) const { return static_cast<Action>(sc.effective[idx]); }
+  bool wanted(uint32_t idx, uint32_t t) const {
+    return effective(idx) != Action::kOff && !sc.done[idx] && (set.rules()[idx].targets & t);
+  }
 
-  void add(uint32_t idx, Target t, std::string_view name, std::string_view text, size_t offset,
-           std::string detail, bool sensitive) {
-    done[idx] = 1;
+  void unit(Target t, std::string_view name, std::string_view raw, bool plus, bool sensitive) {
+    if (raw.empty()) return;
+    bool named = false;
+    uint32_t name_off = 0, flags = 0, decoded_mask = UINT32_MAX;
+    std::string_view base;
+    for (size_t g = 0; g < active.size(); ++g) {
+      if (!(active[g] & t)) continue;
+      if (!named) {
+        name_off = static_cast<uint32_t>(sc.names.size());
+        sc.names.append(name.substr(0, 256));
+        named = true;
+        flags = classify(raw);
+      }
+      uint32_t transforms = set.groups()[g].transforms;
+      // Groups usually differ only in compress: decode once per unit and share it.
+      uint32_t mask = transforms & (kUrl | kHtml | kJs);
+      if (mask != decoded_mask) {
+        base = decode(raw, mask, plus, flags, sc.norm, sc.tmp);
+        decoded_mask = mask;
+      }
+      std::string& buf = sc.bufs[g];
+      Span sp;
+      sp.begin = static_cast<uint32_t>(buf.size());
+      if ((transforms & kCompress) &&
+          (base.data() != raw.data() || (flags & (kHasSpace | kHasSlash)))) {
+        compress_append(base, buf);
+      } else {
+        buf.append(base);
+      }
+      fold_ascii(buf, sp.begin);
+      sp.end = static_cast<uint32_t>(buf.size());
+      buf += '\0';
+      sp.target = t;
+      sp.name_off = name_off;
+      sp.name_len = static_cast<uint32_t>(std::min<size_t>(name.size(), 256));
+      sp.sensitive = sensitive;
+      sc.spans[g].push_back(sp);
+    }
+  }
+
+  void add(uint32_t idx, const Span& sp, std::string_view text, size_t offset, std::string detail) {
+    sc.done[idx] = 1;
     const Rule& r = set.rules()[idx];
-    Action a = effective[idx];
+    Target t = static_cast<Target>(sp.target);
+    Action a = effective(idx);
     if (t == kBody) a = cap(a, body_cap);
     a = cap(a, policy.mode);
     if (a == Action::kOff) return;
     Match m;
     m.rule_id = r.id;
     m.target = t;
-    m.name = neutralize(name, 40);
-    if (sensitive) {
+    m.name = neutralize(std::string_view(sc.names).substr(sp.name_off, sp.name_len), 40);
+    if (sp.sensitive) {
       m.excerpt = neutralize(detail, 64);
     } else {
       size_t from = offset > 16 ? offset - 16 : 0;
@@ -70,52 +116,50 @@ struct Run {
     v.matches.push_back(std::move(m));
   }
 
-  bool wanted(uint32_t idx, Target t) const {
-    return effective[idx] != Action::kOff && !done[idx] && (set.rules()[idx].targets & t);
-  }
-
-  void confirm(uint32_t idx, Target t, std::string_view name, std::string_view text,
-               bool sensitive) {
+  void confirm(uint32_t idx, const Span& sp, std::string_view text) {
     DetectorHit hit;
     if (set.rules()[idx].detector->confirm(text, hit)) {
-      add(idx, t, name, text, hit.offset, std::move(hit.detail), sensitive);
+      add(idx, sp, text, hit.offset, std::move(hit.detail));
     }
   }
 
-  // One request part: every group whose rules still want this target.
-  void unit(Target t, std::string_view name, std::string_view raw, bool plus, bool sensitive) {
-    if (raw.empty() || full()) return;
-    for (const auto& g : set.groups()) {
-      if (!(g.targets & t)) continue;
-      bool need = false;
-      for (uint32_t idx : g.rules) need = need || wanted(idx, t);
-      if (!need) continue;
-      normalize(raw, g.transforms, plus, sc.norm, sc.tmp);
-      std::string_view text = sc.norm;
-      if (sc.scan(set, g, text)) {
-        const auto& hits = sc.hits();
-        for (size_t i = 0; i < hits.size() && !full(); ++i) {
-          if (hits[i] < 0) continue;
-          const auto& lit = g.literals[i];
-          if (!wanted(lit.rule, t)) continue;
-          if (lit.prefilter) {
-            confirm(lit.rule, t, name, text, sensitive);
-          } else {
-            size_t at = static_cast<size_t>(hits[i]) - lit.text.size();
-            add(lit.rule, t, name, text, at, lit.text, sensitive);
-          }
-        }
+  void match_group(size_t g) {
+    const auto& group = set.groups()[g];
+    const std::string& buf = sc.bufs[g];
+    const auto& spans = sc.spans[g];
+    if (spans.empty()) return;
+    auto text_of = [&](const Span& sp) {
+      return std::string_view(buf).substr(sp.begin, sp.end - sp.begin);
+    };
+    sc.scan(set, group, buf, spans, sc.hits);
+    uint32_t tried_rule = UINT32_MAX, tried_span = UINT32_MAX;
+    for (const Hit& h : sc.hits) {
+      if (full()) return;
+      const auto& lit = group.literals[h.literal];
+      const Span& sp = spans[h.span];
+      if (!wanted(lit.rule, sp.target)) continue;
+      if (lit.prefilter) {
+        // Several prefilter literals of one detector may hit the same part: confirm it once.
+        if (tried_rule == lit.rule && tried_span == h.span) continue;
+        tried_rule = lit.rule;
+        tried_span = h.span;
+        confirm(lit.rule, sp, text_of(sp));
+      } else {
+        size_t at = h.end - sp.begin - lit.text.size();
+        add(lit.rule, sp, text_of(sp), at, lit.text);
       }
-      for (uint32_t idx : g.always) {
-        if (wanted(idx, t) && !full()) confirm(idx, t, name, text, sensitive);
+    }
+    for (uint32_t idx : group.always) {
+      for (const Span& sp : spans) {
+        if (full()) return;
+        if (wanted(idx, sp.target)) confirm(idx, sp, text_of(sp));
       }
     }
   }
 };
 
-void query_units(Run& run, std::string_view q) {
-  std::string key;
-  while (!q.empty() && !run.full()) {
+void query_units(Run& run, std::string_view q, std::string& key) {
+  while (!q.empty()) {
     size_t amp = q.find('&');
     std::string_view pair = q.substr(0, amp);
     q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
@@ -139,10 +183,10 @@ const Match* Verdict::blocking() const {
 Verdict inspect(const RuleSet& set, const Request& req, const Policy& policy, Scanner& sc) {
   Verdict v;
   if (policy.mode == Action::kOff || set.groups().empty()) return v;
-  Run run{set, policy, sc, v, {}, {}, Action::kBlock};
+  Run run{set, policy, sc, v};
   const auto& rules = set.rules();
-  run.effective.resize(rules.size(), Action::kOff);
-  run.done.assign(rules.size(), 0);
+  sc.effective.assign(rules.size(), static_cast<uint8_t>(Action::kOff));
+  sc.done.assign(rules.size(), 0);
   run.body_cap =
       policy.body.value_or(policy.route == RouteKind::kAi ? Action::kLog : Action::kBlock);
   for (size_t i = 0; i < rules.size(); ++i) {
@@ -155,22 +199,46 @@ Verdict inspect(const RuleSet& set, const Request& req, const Policy& policy, Sc
     for (const auto& [id, act] : policy.overrides) {
       if (id == r.id) a = act;
     }
-    run.effective[i] = a;
+    sc.effective[i] = static_cast<uint8_t>(a);
   }
+  size_t groups = set.groups().size();
+  run.active.assign(groups, 0);
+  for (size_t g = 0; g < groups; ++g) {
+    for (uint32_t idx : set.groups()[g].rules) {
+      if (run.effective(idx) != Action::kOff) run.active[g] |= rules[idx].targets;
+    }
+  }
+  sc.bufs.resize(groups);
+  sc.spans.resize(groups);
+  for (size_t g = 0; g < groups; ++g) {
+    sc.bufs[g].clear();
+    sc.spans[g].clear();
+  }
+  sc.names.clear();
+
   run.unit(kUri, {}, req.path, false, false);
-  query_units(run, req.query);
+  query_units(run, req.query, sc.key);
   for (const auto& f : req.headers) {
-    if (run.full()) break;
-    bool sensitive = sensitive_header(f.name);
     run.unit(kHeaders, f.name, f.name, false, false);
-    run.unit(kHeaders, f.name, f.value, false, sensitive);
+    run.unit(kHeaders, f.name, f.value, false, sensitive_header(f.name));
   }
-  if (!req.body.empty() && !run.full()) {
+  if (!req.body.empty()) {
     bool json = json_strings(req.body, [&](std::string_view key, std::string_view value) {
       run.unit(kBody, key, value, false, false);
     });
-    if (!json) run.unit(kBody, {}, req.body, false, false);
+    if (!json) {
+      // Not JSON (or broken JSON): the raw bytes, and nothing the walker saw before it gave up.
+      for (size_t g = 0; g < groups; ++g) {
+        auto& spans = sc.spans[g];
+        while (!spans.empty() && spans.back().target == kBody) {
+          sc.bufs[g].resize(spans.back().begin);
+          spans.pop_back();
+        }
+      }
+      run.unit(kBody, {}, req.body, false, false);
+    }
   }
+  for (size_t g = 0; g < groups && !run.full(); ++g) run.match_group(g);
   return v;
 }
 

@@ -1,5 +1,6 @@
 #include "waf/normalize.h"
 
+#include <array>
 #include <vector>
 
 namespace parapet::waf {
@@ -100,11 +101,34 @@ bool url_decode_once(std::string_view in, std::string& out, bool plus) {
   return changed;
 }
 
+namespace {
+
+// Whether url_decode_once could change anything: the common case (no '%', '+' or overlong lead
+// byte) is answered by one pass over the bytes, without copying.
+bool may_url_decode(std::string_view in, bool plus) {
+  for (char c : in) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == '%' || (plus && c == '+') || u == 0xC0 || u == 0xC1) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void url_decode(std::string_view in, std::string& out, bool plus, int passes) {
-  out.assign(in);
   std::string next;
+  url_decode(in, out, plus, passes, next);
+}
+
+void url_decode(std::string_view in, std::string& out, bool plus, int passes, std::string& next) {
+  if (!may_url_decode(in, plus)) {
+    out.assign(in);
+    return;
+  }
+  out.assign(in);
   for (int p = 0; p < passes; ++p) {
     // '+' is a space only in the first pass: a decoded %2B is a real plus.
+    if (p > 0 && !may_url_decode(out, false)) break;
     if (!url_decode_once(out, next, plus && p == 0)) break;
     out.swap(next);
   }
@@ -186,54 +210,113 @@ void js_decode(std::string_view in, std::string& out) {
   }
 }
 
-void fold_ascii(std::string& s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+void fold_ascii(std::string& s) { fold_ascii(s, 0); }
+
+void fold_ascii(std::string& s, size_t from) {
+  for (size_t i = from; i < s.size(); ++i) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') s[i] = static_cast<char>(c + 32);
+  }
+}
+
+void compress_append(std::string_view in, std::string& out) {
+  bool space = false, wrote = false;
+  size_t i = 0;
+  while (i < in.size()) {
+    char c = in[i];
+    bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+    if (!ws && c == '/' && i + 1 < in.size() && in[i + 1] == '*') {
+      size_t end = in.find("*/", i + 2);
+      i = end == std::string_view::npos ? in.size() : end + 2;
+      space = true;
+      continue;
+    }
+    if (ws) {
+      space = true;
+      ++i;
+      continue;
+    }
+    if (space && wrote) out += ' ';
+    space = false;
+    // The run up to the next blank or comment start goes in one append.
+    size_t j = i + 1;
+    while (j < in.size()) {
+      char d = in[j];
+      if (d == ' ' || d == '\t' || d == '\n' || d == '\r' || d == '\v' || d == '\f' ||
+          (d == '/' && j + 1 < in.size() && in[j + 1] == '*')) {
+        break;
+      }
+      ++j;
+    }
+    out.append(in.substr(i, j - i));
+    wrote = true;
+    i = j;
   }
 }
 
 void compress(std::string_view in, std::string& out) {
   out.clear();
-  out.reserve(in.size());
-  bool space = false;
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-    if (!ws && c == '/' && i + 1 < in.size() && in[i + 1] == '*') {
-      size_t end = in.find("*/", i + 2);
-      i = end == std::string_view::npos ? in.size() : end + 1;
-      ws = true;
-    }
-    if (ws) {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += c;
+  compress_append(in, out);
+}
+
+uint32_t classify(std::string_view in) {
+  static const auto kTable = [] {
+    std::array<uint8_t, 256> t{};
+    t['%'] = kHasPercent;
+    t['+'] = kHasPlus;
+    t['&'] = kHasAmp;
+    t['\\'] = kHasBackslash;
+    t[0xC0] = t[0xC1] = kHasOverlong;
+    for (unsigned char c : {' ', '\t', '\n', '\r', '\v', '\f'}) t[c] = kHasSpace;
+    t['/'] = kHasSlash;
+    return t;
+  }();
+  uint32_t f = 0;
+  for (char c : in) f |= kTable[static_cast<unsigned char>(c)];
+  return f;
+}
+
+std::string_view decode(std::string_view in, uint32_t transforms, bool plus, uint32_t flags,
+                        std::string& out, std::string& scratch) {
+  std::string_view cur = in;
+  bool url = (transforms & kUrl) && (flags & (kHasPercent | kHasOverlong | (plus ? kHasPlus : 0u)));
+  if (url) {
+    url_decode(in, out, plus, kUrlPasses, scratch);
+    cur = out;
   }
+  if ((transforms & kHtml) &&
+      (url ? cur.find('&') != std::string_view::npos : (flags & kHasAmp) != 0)) {
+    html_decode(cur, scratch);
+    out.swap(scratch);
+    cur = out;
+  }
+  if ((transforms & kJs) &&
+      (url ? cur.find('\\') != std::string_view::npos : (flags & kHasBackslash) != 0)) {
+    js_decode(cur, scratch);
+    out.swap(scratch);
+    cur = out;
+  }
+  return cur;
+}
+
+void normalize_append(std::string_view in, uint32_t transforms, bool plus, std::string& out,
+                      std::string& s1, std::string& s2) {
+  uint32_t f = classify(in);
+  std::string_view base = decode(in, transforms, plus, f, s1, s2);
+  size_t from = out.size();
+  if ((transforms & kCompress) && (base.data() != in.data() || (f & (kHasSpace | kHasSlash)))) {
+    compress_append(base, out);
+  } else {
+    out.append(base);
+  }
+  fold_ascii(out, from);
 }
 
 void normalize(std::string_view in, uint32_t transforms, bool plus, std::string& out,
                std::string& scratch) {
-  out.assign(in);
-  if (transforms & kUrl) {
-    url_decode(out, scratch, plus);
-    out.swap(scratch);
-  }
-  if ((transforms & kHtml) && out.find('&') != std::string::npos) {
-    html_decode(out, scratch);
-    out.swap(scratch);
-  }
-  if ((transforms & kJs) && out.find('\\') != std::string::npos) {
-    js_decode(out, scratch);
-    out.swap(scratch);
-  }
-  if (transforms & kCompress) {
-    compress(out, scratch);
-    out.swap(scratch);
-  }
-  fold_ascii(out);
+  out.clear();
+  std::string s1;
+  normalize_append(in, transforms, plus, out, s1, scratch);
 }
 
 namespace {

@@ -37,12 +37,37 @@ enum Transform : uint32_t {
 bool url_decode_once(std::string_view in, std::string& out, bool plus);
 // Up to `passes` passes, stopping when a pass changes nothing.
 void url_decode(std::string_view in, std::string& out, bool plus, int passes = kUrlPasses);
+// Same, with the caller's scratch (no allocation in the steady state). REQUIRES: `in` does not
+// point into `out` or `scratch`.
+void url_decode(std::string_view in, std::string& out, bool plus, int passes, std::string& scratch);
 void html_decode(std::string_view in, std::string& out);
 void js_decode(std::string_view in, std::string& out);
 void fold_ascii(std::string& s);
+void fold_ascii(std::string& s, size_t from);  // from `from` on
 void compress(std::string_view in, std::string& out);
+void compress_append(std::string_view in, std::string& out);
 
-// Applies `transforms` (then always folds case) to `in`. `scratch` is reused between calls.
+// What a text contains that a transform would act on (one table-driven pass), so the common
+// case — nothing encoded — costs no copy.
+enum Has : uint32_t {
+  kHasPercent = 1u << 0,
+  kHasPlus = 1u << 1,
+  kHasAmp = 1u << 2,
+  kHasBackslash = 1u << 3,
+  kHasOverlong = 1u << 4,  // 0xC0 / 0xC1 bytes
+  kHasSpace = 1u << 5,
+  kHasSlash = 1u << 6,
+};
+uint32_t classify(std::string_view in);
+// URL, HTML and JS decoding of `transforms` (compress and case aside). Returns `in` itself when
+// nothing applies, else a view of `out`. `flags` is classify(in).
+std::string_view decode(std::string_view in, uint32_t transforms, bool plus, uint32_t flags,
+                        std::string& out, std::string& scratch);
+
+// Applies `transforms` (then always folds case) to `in`, appending to `out`.
+void normalize_append(std::string_view in, uint32_t transforms, bool plus, std::string& out,
+                      std::string& s1, std::string& s2);
+// Same into a cleared `out`.
 void normalize(std::string_view in, uint32_t transforms, bool plus, std::string& out,
                std::string& scratch);
 

@@ -2,6 +2,7 @@
 
 #include <hs/hs.h>
 
+#include <algorithm>
 #include <atomic>
 
 #include "waf/detectors.h"
@@ -12,10 +13,23 @@ namespace {
 
 std::atomic<uint64_t> g_serial{0};
 
+struct MatchCtx {
+  const std::vector<Span>* spans;
+  size_t cursor = 0;
+  std::vector<int64_t> last_span;  // per literal: the span of its last hit (dedupe)
+  std::vector<Hit>* hits;
+};
+
 int on_match(unsigned int id, unsigned long long /*from*/, unsigned long long to,
              unsigned int /*flags*/, void* ctx) {
-  auto* hits = static_cast<std::vector<int64_t>*>(ctx);
-  if (id < hits->size() && (*hits)[id] < 0) (*hits)[id] = static_cast<int64_t>(to);
+  auto* c = static_cast<MatchCtx*>(ctx);
+  const auto& spans = *c->spans;
+  // Matches arrive by increasing end offset, so the span cursor only moves forward.
+  while (c->cursor < spans.size() && spans[c->cursor].end < to) ++c->cursor;
+  if (c->cursor >= spans.size() || id >= c->last_span.size()) return 0;
+  if (c->last_span[id] == static_cast<int64_t>(c->cursor)) return 0;
+  c->last_span[id] = static_cast<int64_t>(c->cursor);
+  c->hits->push_back({to, id, static_cast<uint32_t>(c->cursor)});
   return 0;
 }
 
@@ -64,7 +78,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::compile(std::vector<Rule> rules,
     for (size_t i = 0; i < g.literals.size(); ++i) {
       exprs.push_back(g.literals[i].text.data());
       lens.push_back(g.literals[i].text.size());
-      flags.push_back(HS_FLAG_SINGLEMATCH);
+      flags.push_back(0);
       ids.push_back(static_cast<unsigned>(i));
     }
     hs_database_t* db = nullptr;
@@ -110,28 +124,33 @@ void Scanner::prepare(const RuleSet& set) {
   prepared_ = set.serial();
 }
 
-bool Scanner::scan(const RuleSet& set, const RuleSet::Group& g, std::string_view text) {
-  hits_.assign(g.literals.size(), -1);
-  if (g.literals.empty()) return false;
-  bool any = false;
+void Scanner::scan(const RuleSet& set, const RuleSet::Group& g, std::string_view buf,
+                   const std::vector<Span>& spans, std::vector<Hit>& out) {
+  out.clear();
+  if (g.literals.empty() || spans.empty()) return;
+  bool done_hs = false;
   if (g.db) {
     prepare(set);
-    if (scratch_ &&
-        hs_scan(static_cast<hs_database_t*>(g.db), text.data(), static_cast<unsigned>(text.size()),
-                0, static_cast<hs_scratch_t*>(scratch_), on_match, &hits_) == HS_SUCCESS) {
-      for (int64_t h : hits_) any = any || h >= 0;
-      return any;
-    }
-    hits_.assign(g.literals.size(), -1);  // scan failed: fall through to the literal search
+    MatchCtx ctx{&spans, 0, std::vector<int64_t>(g.literals.size(), -1), &out};
+    done_hs =
+        scratch_ &&
+        hs_scan(static_cast<hs_database_t*>(g.db), buf.data(), static_cast<unsigned>(buf.size()), 0,
+                static_cast<hs_scratch_t*>(scratch_), on_match, &ctx) == HS_SUCCESS;
+    if (!done_hs) out.clear();  // fall through to the literal search
   }
-  for (size_t i = 0; i < g.literals.size(); ++i) {
-    size_t at = text.find(g.literals[i].text);
-    if (at != std::string_view::npos) {
-      hits_[i] = static_cast<int64_t>(at + g.literals[i].text.size());
-      any = true;
+  if (!done_hs) {
+    for (uint32_t i = 0; i < g.literals.size(); ++i) {
+      const std::string& lit = g.literals[i].text;
+      for (uint32_t s = 0; s < spans.size(); ++s) {
+        std::string_view text = buf.substr(spans[s].begin, spans[s].end - spans[s].begin);
+        size_t at = text.find(lit);
+        if (at != std::string_view::npos) out.push_back({spans[s].begin + at + lit.size(), i, s});
+      }
     }
   }
-  return any;
+  std::sort(out.begin(), out.end(), [](const Hit& a, const Hit& b) {
+    return a.end != b.end ? a.end < b.end : a.literal < b.literal;
+  });
 }
 
 }  // namespace parapet::waf

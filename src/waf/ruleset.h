@@ -68,6 +68,21 @@ class RuleSet {
 // True when Hyperscan can run on this CPU.
 bool hyperscan_available();
 
+// One request part inside a Scanner's per-group buffer: [begin, end) of the normalized text.
+struct Span {
+  uint32_t begin = 0, end = 0;
+  uint32_t target = 0;                  // Target
+  uint32_t name_off = 0, name_len = 0;  // into Scanner::names
+  bool sensitive = false;
+};
+
+// A literal found in a span: the first occurrence per (literal, span).
+struct Hit {
+  uint64_t end = 0;  // offset just past the match in the group buffer
+  uint32_t literal = 0;
+  uint32_t span = 0;
+};
+
 class Scanner {
  public:
   Scanner();
@@ -75,19 +90,23 @@ class Scanner {
   Scanner(const Scanner&) = delete;
   Scanner& operator=(const Scanner&) = delete;
 
-  // Finds the literals of `g` in `text`: hit_end()[i] is the end offset of literal i's first
-  // match, or -1. Returns false if none matched.
-  bool scan(const RuleSet& set, const RuleSet::Group& g, std::string_view text);
-  const std::vector<int64_t>& hits() const { return hits_; }
+  // Finds g's literals in `buf` (request parts separated by NUL, described by `spans`): one Hit
+  // per (literal, span) at its first occurrence, ordered by end offset then literal.
+  void scan(const RuleSet& set, const RuleSet::Group& g, std::string_view buf,
+            const std::vector<Span>& spans, std::vector<Hit>& hits);
 
-  // Per-request normalization buffers (engine.cc).
-  std::string norm, tmp;
+  // Per-request buffers reused by inspect() (engine.cc): one text + spans per group, part names,
+  // normalization scratch, per-rule state.
+  std::vector<std::string> bufs;
+  std::vector<std::vector<Span>> spans;
+  std::vector<Hit> hits;
+  std::string names, norm, tmp, key;
+  std::vector<uint8_t> effective, done;
 
  private:
   void prepare(const RuleSet& set);
   void* scratch_ = nullptr;  // hs_scratch_t*
   uint64_t prepared_ = 0;
-  std::vector<int64_t> hits_;
 };
 
 }  // namespace parapet::waf
