@@ -164,6 +164,15 @@ test('[gateways.X.waf] mode = "log" lets attacks through but records them', asyn
   try {
     const res = await request(`${g2.url}/default/app/x?q=%3Cscript%3Ealert(1)%3C/script%3E`, { method: 'GET' });
     assert.equal(res.status, 200);
+    let rec;
+    await waitFor(async () => {
+      const r = await fetch(`${g2.adminUrl}/logs/${res.headers['x-parapet-log-id']}`);
+      if (r.status !== 200) return false;
+      rec = await r.json();
+      return true;
+    }, { what: 'the log-mode record' });
+    assert.equal(rec.waf_action, 'log');
+    assert.equal(rec.waf_rules, 'xss-basic@query:q');
   } finally {
     await g2.stop();
   }
