@@ -158,7 +158,19 @@ struct Run {
   }
 };
 
-void query_units(Run& run, std::string_view q, std::string& key) {
+bool form_body(std::span<const Field> headers) {
+  for (const auto& h : headers) {
+    if (!iequals(h.name, "content-type")) continue;
+    std::string_view v = h.value.substr(0, h.value.find(';'));
+    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    return iequals(v, "application/x-www-form-urlencoded");
+  }
+  return false;
+}
+
+// name=value&... (a query, or a form body): each name and value is a part of `target`.
+void query_units(Run& run, std::string_view q, std::string& key, Target target = kQuery) {
   while (!q.empty()) {
     size_t amp = q.find('&');
     std::string_view pair = q.substr(0, amp);
@@ -166,8 +178,8 @@ void query_units(Run& run, std::string_view q, std::string& key) {
     size_t eq = pair.find('=');
     std::string_view k = pair.substr(0, eq);
     url_decode(k, key, true, 1);
-    run.unit(kQuery, key, k, true, false);
-    if (eq != std::string_view::npos) run.unit(kQuery, key, pair.substr(eq + 1), true, false);
+    run.unit(target, key, k, true, false);
+    if (eq != std::string_view::npos) run.unit(target, key, pair.substr(eq + 1), true, false);
   }
 }
 
@@ -227,7 +239,8 @@ Verdict inspect(const RuleSet& set, const Request& req, const Policy& policy, Sc
       run.unit(kBody, key, value, false, false);
     });
     if (!json) {
-      // Not JSON (or broken JSON): the raw bytes, and nothing the walker saw before it gave up.
+      // Not JSON (or broken JSON): nothing the walker saw before it gave up, but a form's fields
+      // ('+' is a space there) or else the raw bytes.
       for (size_t g = 0; g < groups; ++g) {
         auto& spans = sc.spans[g];
         while (!spans.empty() && spans.back().target == kBody) {
@@ -235,7 +248,11 @@ Verdict inspect(const RuleSet& set, const Request& req, const Policy& policy, Sc
           spans.pop_back();
         }
       }
-      run.unit(kBody, {}, req.body, false, false);
+      if (form_body(req.headers)) {
+        query_units(run, req.body, sc.key, kBody);
+      } else {
+        run.unit(kBody, {}, req.body, false, false);
+      }
     }
   }
   for (size_t g = 0; g < groups && !run.full(); ++g) run.match_group(g);

@@ -219,35 +219,48 @@ void fold_ascii(std::string& s, size_t from) {
   }
 }
 
+namespace {
+
+bool blank(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+// Length of the comment syntax at in[i] that compress() turns into a blank, or 0:
+//   /* ... */ (terminated) as a whole; /*!NNNNN (MySQL's executed comment: its content stays);
+//   a stray */ ; an unterminated /* (only the two bytes: it must not hide what follows).
+size_t comment_at(std::string_view in, size_t i) {
+  if (in[i] == '*' && i + 1 < in.size() && in[i + 1] == '/') return 2;
+  if (in[i] != '/' || i + 1 >= in.size() || in[i + 1] != '*') return 0;
+  if (i + 2 < in.size() && in[i + 2] == '!') {
+    size_t j = i + 3;
+    while (j < in.size() && in[j] >= '0' && in[j] <= '9') ++j;
+    return j - i;
+  }
+  size_t end = in.find("*/", i + 2);
+  return end == std::string_view::npos ? 2 : end + 2 - i;
+}
+
+}  // namespace
+
 void compress_append(std::string_view in, std::string& out) {
   bool space = false, wrote = false;
   size_t i = 0;
   while (i < in.size()) {
-    char c = in[i];
-    bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-    if (!ws && c == '/' && i + 1 < in.size() && in[i + 1] == '*') {
-      size_t end = in.find("*/", i + 2);
-      i = end == std::string_view::npos ? in.size() : end + 2;
-      space = true;
-      continue;
-    }
-    if (ws) {
+    if (blank(in[i])) {
       space = true;
       ++i;
       continue;
     }
+    if (size_t c = comment_at(in, i)) {
+      space = true;
+      i += c;
+      continue;
+    }
     if (space && wrote) out += ' ';
     space = false;
-    // The run up to the next blank or comment start goes in one append.
+    // The run up to the next blank or comment goes in one append.
     size_t j = i + 1;
-    while (j < in.size()) {
-      char d = in[j];
-      if (d == ' ' || d == '\t' || d == '\n' || d == '\r' || d == '\v' || d == '\f' ||
-          (d == '/' && j + 1 < in.size() && in[j + 1] == '*')) {
-        break;
-      }
-      ++j;
-    }
+    while (j < in.size() && !blank(in[j]) && !comment_at(in, j)) ++j;
     out.append(in.substr(i, j - i));
     wrote = true;
     i = j;

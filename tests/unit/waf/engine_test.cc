@@ -166,6 +166,17 @@ TEST_P(WafEngineTest, OrdinaryRequestsPass) {
   EXPECT_TRUE(run(r).matches.empty()) << summarize(run(r));
 }
 
+TEST_P(WafEngineTest, FormBodiesAreParsedLikeQueries) {
+  headers_ = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+  Request r;
+  r.path = "/default/app/login";
+  r.headers = headers_;
+  r.body = "user=admin&pass=1%27+or+1%3D1--";
+  Verdict v = run(r);
+  ASSERT_NE(v.blocking(), nullptr);
+  EXPECT_EQ(summarize(v), "sqli-basic@body:pass");
+}
+
 TEST_P(WafEngineTest, InvalidJsonBodyIsScannedRaw) {
   EXPECT_EQ(with_body("{\"a\": ${jndi:ldap://e/a}", RouteKind::kOrigin).action, Action::kBlock);
   EXPECT_EQ(with_body("plain ${jndi:ldap://e/a} text", RouteKind::kOrigin).action, Action::kBlock);

@@ -41,7 +41,10 @@ TEST(WafNormalize, HtmlAndJsEscapesAndCase) {
 TEST(WafNormalize, CompressWhitespaceAndComments) {
   EXPECT_EQ(norm("UNION/**/SELECT", kNormal | kCompress), "union select");
   EXPECT_EQ(norm("union \t\n  all   select", kNormal | kCompress), "union all select");
-  EXPECT_EQ(norm("a/* unterminated", kNormal | kCompress), "a");
+  EXPECT_EQ(norm("union/*a comment*/select", kNormal | kCompress), "union select");
+  EXPECT_EQ(norm("union/*!50000select*/1", kNormal | kCompress), "union select 1");  // MySQL
+  EXPECT_EQ(norm("/*x' or 1=1", kNormal | kCompress), "x' or 1=1");  // cannot hide the rest
+  EXPECT_EQ(norm("accept: */*;q=0.8", kNormal | kCompress), "accept: *;q=0.8");
 }
 
 TEST(WafNormalize, JsonStringsUnescapesKeysAndValues) {
