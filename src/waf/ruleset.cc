@@ -16,7 +16,7 @@ std::atomic<uint64_t> g_serial{0};
 struct MatchCtx {
   const std::vector<Span>* spans;
   size_t cursor = 0;
-  std::vector<int64_t> last_span;  // per literal: the span of its last hit (dedupe)
+  std::vector<int64_t>* last_span;  // per literal: the span of its last hit (dedupe)
   std::vector<Hit>* hits;
 };
 
@@ -26,9 +26,10 @@ int on_match(unsigned int id, unsigned long long /*from*/, unsigned long long to
   const auto& spans = *c->spans;
   // Matches arrive by increasing end offset, so the span cursor only moves forward.
   while (c->cursor < spans.size() && spans[c->cursor].end < to) ++c->cursor;
-  if (c->cursor >= spans.size() || id >= c->last_span.size()) return 0;
-  if (c->last_span[id] == static_cast<int64_t>(c->cursor)) return 0;
-  c->last_span[id] = static_cast<int64_t>(c->cursor);
+  auto& last = *c->last_span;
+  if (c->cursor >= spans.size() || id >= last.size()) return 0;
+  if (last[id] == static_cast<int64_t>(c->cursor)) return 0;
+  last[id] = static_cast<int64_t>(c->cursor);
   c->hits->push_back({to, id, static_cast<uint32_t>(c->cursor)});
   return 0;
 }
@@ -131,7 +132,8 @@ void Scanner::scan(const RuleSet& set, const RuleSet::Group& g, std::string_view
   bool done_hs = false;
   if (g.db) {
     prepare(set);
-    MatchCtx ctx{&spans, 0, std::vector<int64_t>(g.literals.size(), -1), &out};
+    last_span_.assign(g.literals.size(), -1);
+    MatchCtx ctx{&spans, 0, &last_span_, &out};
     done_hs =
         scratch_ &&
         hs_scan(static_cast<hs_database_t*>(g.db), buf.data(), static_cast<unsigned>(buf.size()), 0,

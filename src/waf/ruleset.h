@@ -107,6 +107,7 @@ class Scanner {
   void prepare(const RuleSet& set);
   void* scratch_ = nullptr;  // hs_scratch_t*
   uint64_t prepared_ = 0;
+  std::vector<int64_t> last_span_;  // per literal, during scan()
 };
 
 }  // namespace parapet::waf
