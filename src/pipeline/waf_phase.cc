@@ -1,5 +1,6 @@
 // WAF phase: the matching is waf/ (pure); this gathers the request's parts, picks the policy of
 // the route (plain origin or AI provider, [gateways.X.waf]) and applies the verdict.
+#include "observe/scrub.h"
 #include "pipeline/phases.h"
 
 namespace parapet::pipeline {
@@ -22,6 +23,32 @@ waf::Policy policy_for(const config::Snapshot& cfg, const route::Target& t) {
     for (const auto& [id, act] : g->overrides) p.overrides.emplace_back(id, action_of(act));
   }
   return p;
+}
+
+// {"rule":{"target":..,"name":..,"action":..,"severity":..,"detail":..,"excerpt":..},...}: the
+// excerpt is already neutralized (no live "${"); scrubbing masks any credential beside the match.
+std::string matches_json(const waf::Verdict& v) {
+  std::string out = "{";
+  for (const auto& m : v.matches) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    append_json_escaped(out, m.rule_id);
+    out += "\":{\"target\":\"";
+    out += waf::target_name(m.target);
+    out += "\",\"name\":\"";
+    append_json_escaped(out, m.name);
+    out += "\",\"action\":\"";
+    out += waf::action_name(m.action);
+    out += "\",\"severity\":\"";
+    out += waf::severity_name(m.severity);
+    out += "\",\"detail\":\"";
+    append_json_escaped(out, m.detail);
+    out += "\",\"excerpt\":\"";
+    append_json_escaped(out, observe::scrub(m.excerpt).text);
+    out += "\"}";
+  }
+  out += '}';
+  return out;
 }
 
 }  // namespace
@@ -47,6 +74,7 @@ bool waf_check(Exchange& x, const route::Target& t, std::string& blocked_body) {
   if (v.matches.empty()) return true;
   x.record.waf_action = waf::action_name(v.action);
   x.record.waf_rules = waf::summarize(v);
+  x.record.waf_matches = matches_json(v);
   if (x.env.waf_counters) {
     for (const auto& m : v.matches)
       x.env.waf_counters->match(m.rule_id, waf::action_name(m.action));

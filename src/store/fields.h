@@ -69,9 +69,10 @@ void for_each_field(Record& r, F&& f) {
   // Added by schema migration 3: the WAF's verdict.
   f("waf_action", r.waf_action);
   f("waf_rules", r.waf_rules);
+  f("waf_matches", JsonRef<Str>{r.waf_matches});
 }
 
-inline constexpr size_t kFieldCount = 40;
+inline constexpr size_t kFieldCount = 41;
 
 // The names in for_each_field order.
 const std::array<std::string_view, kFieldCount>& field_names();

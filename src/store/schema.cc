@@ -68,10 +68,11 @@ CREATE INDEX requests_error ON requests(error_type, id) WHERE error_type <> '';
     // 2: which fallback / universal step answered (-1: the request had no steps). Rows written
     // before it read as -1.
     "ALTER TABLE requests ADD COLUMN step INTEGER NOT NULL DEFAULT -1;",
-    // 3: the WAF's verdict ('' | 'log' | 'block') and its matches ("rule@target:name,...").
-    // Rows written before it read as no verdict.
+    // 3: the WAF's verdict ('' | 'log' | 'block'), its matches ("rule@target:name,...") and their
+    // detail (JSON object by rule id, or NULL). Rows written before it read as no verdict.
     "ALTER TABLE requests ADD COLUMN waf_action TEXT NOT NULL DEFAULT '';"
-    "ALTER TABLE requests ADD COLUMN waf_rules TEXT NOT NULL DEFAULT '';",
+    "ALTER TABLE requests ADD COLUMN waf_rules TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE requests ADD COLUMN waf_matches TEXT;",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 

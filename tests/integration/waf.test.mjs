@@ -61,6 +61,12 @@ test('Log4Shell in User-Agent to a plain origin: 403 waf_blocked, never forwarde
   assert.equal(rec.waf_action, 'block');
   assert.match(rec.waf_rules, /^log4shell@headers:user-agent$/i);
   assert.ok(!JSON.stringify(rec).includes('${'), 'no live lookup in the record');
+  const m = rec.waf_matches.log4shell;
+  assert.equal(m.target, 'headers');
+  assert.equal(m.action, 'block');
+  assert.equal(m.severity, 'critical');
+  assert.equal(m.detail, 'jndi lookup');
+  assert.match(m.excerpt, /\$\\\{\$\\\{lower:j\}ndi/);  // neutralized: $\{ never ${
   const metrics = await (await fetch(`${gw.adminUrl}/metrics`)).text();
   assert.match(metrics, /parapet_waf_matches_total\{action="block",rule="log4shell"\} [1-9]/);
 });

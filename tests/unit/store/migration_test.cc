@@ -19,6 +19,7 @@ TEST_F(MigrationTest, Version1StoreGainsTheStepColumn) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
+                         "ALTER TABLE requests DROP COLUMN waf_matches;"
                          "ALTER TABLE requests DROP COLUMN waf_rules;"
                          "ALTER TABLE requests DROP COLUMN waf_action;"
                          "ALTER TABLE requests DROP COLUMN step;"
@@ -62,6 +63,7 @@ TEST_F(MigrationTest, Version2StoreGainsTheWafColumns) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
+                         "ALTER TABLE requests DROP COLUMN waf_matches;"
                          "ALTER TABLE requests DROP COLUMN waf_rules;"
                          "ALTER TABLE requests DROP COLUMN waf_action;"
                          "UPDATE schema_version SET version = 2;",
@@ -78,11 +80,13 @@ TEST_F(MigrationTest, Version2StoreGainsTheWafColumns) {
   auto fresh = make(kT0Ms + 1);
   fresh.waf_action = "block";
   fresh.waf_rules = "log4shell@headers:user-agent";
+  fresh.waf_matches = R"({"log4shell":{"target":"headers","excerpt":"$\\{jndi:x}"}})";
   store->consume(std::vector<observe::RequestRecord>{fresh});
   auto back = store->get(fresh.id);
   ASSERT_TRUE(back.ok() && back->has_value());
   EXPECT_EQ((*back)->waf_action, "block");
   EXPECT_EQ((*back)->waf_rules, "log4shell@headers:user-agent");
+  EXPECT_EQ((*back)->waf_matches, fresh.waf_matches);
 }
 
 }  // namespace
