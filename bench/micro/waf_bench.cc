@@ -130,3 +130,21 @@ BENCHMARK(BM_WafLog4jScan);
 
 }  // namespace
 }  // namespace parapet::waf
+
+namespace parapet::waf {
+namespace {
+
+// A long prompt (1 MiB of prose in one message): throughput of the body path on AI routes.
+void BM_WafPostJson1MiBAi(benchmark::State& state) {
+  Sample s = post_json();
+  std::string prose;
+  while (prose.size() < (1u << 20)) {
+    prose += "The caching layer keeps answers for ${TTL:-300} seconds; see docs/cache.md. ";
+  }
+  s.body = R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":")" + prose + "\"}]}";
+  run(state, s, RouteKind::kAi, true);
+}
+BENCHMARK(BM_WafPostJson1MiBAi);
+
+}  // namespace
+}  // namespace parapet::waf

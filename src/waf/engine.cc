@@ -256,6 +256,14 @@ Verdict inspect(const RuleSet& set, const Request& req, const Policy& policy, Sc
     }
   }
   for (size_t g = 0; g < groups && !run.full(); ++g) run.match_group(g);
+  // A worker keeps its buffers between requests, but not the size of one huge body.
+  constexpr size_t kKeep = 1 << 20;
+  for (auto& b : sc.bufs) {
+    if (b.capacity() > kKeep) std::string().swap(b);
+  }
+  for (std::string* b : {&sc.norm, &sc.tmp, &sc.names}) {
+    if (b->capacity() > kKeep) std::string().swap(*b);
+  }
   return v;
 }
 
