@@ -39,14 +39,32 @@ parapet_area(observe parapet_core parapet_common)
 target_link_libraries(parapet_observe PRIVATE simdjson::simdjson)
 parapet_area(store parapet_observe parapet_core parapet_common SQLite::SQLite3)
 parapet_area(limits parapet_cost parapet_store parapet_observe parapet_common)
+# WAF (docs/waf.md): pure matching library. Managed rules are data, compiled in like prices.
+parapet_area(waf parapet_common)
+set(_waf_rules_cc ${PROJECT_BINARY_DIR}/generated/waf/managed_rules.cc)
+add_custom_command(
+  OUTPUT ${_waf_rules_cc}
+  COMMAND ${CMAKE_COMMAND} -DIN=${PROJECT_SOURCE_DIR}/data/waf_rules.toml -DOUT=${_waf_rules_cc}
+          -DSYMBOL=kManagedRulesToml -DNAMESPACE=parapet::waf
+          -P ${PROJECT_SOURCE_DIR}/cmake/embed_file.cmake
+  DEPENDS ${PROJECT_SOURCE_DIR}/data/waf_rules.toml ${PROJECT_SOURCE_DIR}/cmake/embed_file.cmake
+  COMMENT "Embedding data/waf_rules.toml"
+  VERBATIM)
+target_sources(parapet_waf PRIVATE ${_waf_rules_cc})
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(HYPERSCAN REQUIRED IMPORTED_TARGET libhs)
+target_link_libraries(parapet_waf PRIVATE PkgConfig::HYPERSCAN)
+# The WAF's control plane: deployed rule files (control.db) and the store side of retro-hunts.
+parapet_area(rules parapet_waf parapet_store parapet_observe parapet_common SQLite::SQLite3)
 parapet_area(upstream parapet_http parapet_common)
 parapet_area(access parapet_config parapet_store parapet_http parapet_common)
 parapet_area(cache parapet_store parapet_observe parapet_http parapet_core parapet_common)
 target_link_libraries(parapet_cache PRIVATE simdjson::simdjson)
 parapet_area(pipeline parapet_reliability parapet_access parapet_cache parapet_config parapet_route
              parapet_translate
-             parapet_upstream parapet_http parapet_observe parapet_cost parapet_limits)
-parapet_area(admin parapet_reliability parapet_access parapet_cache parapet_limits parapet_store
+             parapet_upstream parapet_http parapet_observe parapet_cost parapet_limits parapet_rules)
+parapet_area(admin parapet_reliability parapet_access parapet_cache parapet_limits parapet_rules
+             parapet_store
              parapet_observe
              parapet_http parapet_common)
 target_link_libraries(parapet_admin PRIVATE simdjson::simdjson)

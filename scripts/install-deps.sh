@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want=(g++ cmake ninja-build ccache pkg-config libboost1.81-dev libssl-dev libcli11-dev
-      libtomlplusplus-dev libsimdjson-dev libsqlite3-dev ca-certificates)
+      libtomlplusplus-dev libsimdjson-dev libsqlite3-dev libhyperscan-dev ca-certificates)
 if [[ "${1:-}" == "--test" ]]; then
   want+=(libgtest-dev libgmock-dev curl openssl prometheus sqlite3 valgrind)
   # prometheus: promtool; sqlite3: durability test reads logs.db; valgrind: scripts/leakcheck.sh

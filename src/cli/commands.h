@@ -17,5 +17,7 @@ void add_circuits_command(CLI::App& app);  // circuits.cc
 
 // limits.cc
 void add_limits_command(CLI::App& app);
+// rules.cc
+void add_rules_command(CLI::App& app);
 
 }  // namespace parapet::cli

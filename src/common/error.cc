@@ -64,6 +64,7 @@ int error_status(ErrorCode code) {
       return 401;
     case ErrorCode::kForbidden:
     case ErrorCode::kDlpBlocked:
+    case ErrorCode::kWafBlocked:
       return 403;
     case ErrorCode::kRateLimited:
     case ErrorCode::kBudgetExceeded:
@@ -110,6 +111,8 @@ std::string_view error_type(ErrorCode code) {
       return "unauthorized";
     case ErrorCode::kForbidden:
       return "forbidden";
+    case ErrorCode::kWafBlocked:
+      return "waf_blocked";
     case ErrorCode::kRateLimited:
       return "rate_limited";
     case ErrorCode::kBudgetExceeded:

@@ -30,6 +30,7 @@ enum class ErrorCode {
   kOverloaded,           // gateway at its connection or queue limit, or draining: 503
   kUnauthorized,         // missing or wrong gateway token / virtual key: 401
   kForbidden,            // a valid key not allowed here (gateway, provider, revoked): 403
+  kWafBlocked,           // a WAF rule blocked the request (docs/waf.md): 403
   kRateLimited,          // a rate-limit rule refused the request: 429
   kBudgetExceeded,       // a spend budget cannot cover the request: 429
   kCircuitOpen,          // the upstream's circuit breaker is open: 503

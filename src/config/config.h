@@ -113,6 +113,14 @@ struct GatewayCache {
   bool shared = false;  // cache_partition = "shared": tenants share answers
 };
 
+// [gateways.X.waf] (docs/waf.md). Strings are checked here; the WAF reads them as actions.
+struct GatewayWaf {
+  std::string gateway;
+  std::string mode = "block";  // block | log | off: caps every match
+  std::string body;            // "" (route default: origins block, AI routes log) | block | log
+  std::vector<std::pair<std::string, std::string>> overrides;  // rule id → block | log | off
+};
+
 struct Snapshot {
   ServerOptions server;
   Limits limits;
@@ -132,6 +140,7 @@ struct Snapshot {
   // the snapshot (limits::State), keyed by rule id, so a reload keeps them.
   std::vector<limits::Rule> limit_rules;
   std::vector<dlp::Policy> dlp;                         // [gateways.X.dlp] (docs/dlp.md)
+  std::vector<GatewayWaf> gateway_waf;                  // gateways with [gateways.X.waf]
   std::unordered_map<std::string, Upstream> upstreams;  // every built-in provider + custom ones
   std::string config_path;                              // "" when running on defaults
   uint64_t generation = 0;                              // 1 at start, +1 per successful reload
@@ -142,6 +151,8 @@ struct Snapshot {
   const Upstream* find_upstream(std::string_view name) const;
   // The cache settings of a gateway (defaults when it has none).
   GatewayCache cache_for(std::string_view gateway) const;
+  // The WAF settings of a gateway (null: defaults).
+  const GatewayWaf* waf_for(std::string_view gateway) const;
 };
 
 // What the command line says; applied on top of the file at start and again at every reload.

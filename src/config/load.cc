@@ -13,6 +13,8 @@ namespace parapet::config {
 // [[gateways.NAME.limits]] / [[gateways.NAME.budgets]] (limits_config.cc).
 Result<bool> read_limit_rules(Snapshot& s, const std::string& gateway, const toml::table& t);
 Result<bool> read_gateway_dlp(Snapshot& s, const std::string& gateway, const toml::table& t);  // dlp_config.cc
+// [gateways.NAME.waf] (waf_config.cc).
+Result<bool> read_gateway_waf(Snapshot& s, const std::string& gateway, const toml::table& t);
 
 namespace {
 
@@ -249,8 +251,8 @@ Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
       if (!v.is_table()) return config_error("[gateways." + name + "] must be a table");
       for (auto&& [gk, gv] : *v.as_table()) {
         bool known = gk.str() == "log_bodies" || gk.str() == "auth" || gk.str() == "cache_ttl" ||
-                     gk.str() == "cache_partition" || gk.str() == "limits" || gk.str() == "budgets" ||
-                     gk.str() == "dlp";
+                     gk.str() == "cache_partition" || gk.str() == "limits" ||
+                     gk.str() == "budgets" || gk.str() == "dlp" || gk.str() == "waf";
         for (auto rk : kGatewayReliabilityKeys) known = known || gk.str() == rk;
         if (!known) {
           return config_error("unknown key '" + std::string(gk.str()) + "' in [gateways." + name +
@@ -261,6 +263,7 @@ Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
       PARAPET_TRY(read_gateway_reliability(s, name, *v.as_table()));
       PARAPET_TRY(read_limit_rules(s, name, *v.as_table()));
       PARAPET_TRY(read_gateway_dlp(s, name, *v.as_table()));
+      PARAPET_TRY(read_gateway_waf(s, name, *v.as_table()));
       if (const toml::node* n = v.as_table()->get("auth")) {
         auto* b = n->as_boolean();
         if (!b) return config_error("[gateways." + name + "] auth must be true or false");

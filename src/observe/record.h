@@ -47,6 +47,13 @@ struct RequestRecord {
   std::string dlp;
   uint32_t dlp_prompt = 0, dlp_answer = 0;
   bool dlp_blocked = false;
+  // WAF verdict (docs/waf.md): "" (nothing matched) | "log" | "block", and the matches as
+  // "rule@target:name,..." (names neutralized: never a live "${").
+  std::string waf_action, waf_rules;
+  // The matches in detail, a JSON object keyed by rule id: {"log4shell":{"target":"headers",
+  // "name":"User-Agent","action":"block","severity":"critical","excerpt":"...$\\{jndi:..."}};
+  // excerpts neutralized and scrubbed. "" when nothing matched.
+  std::string waf_matches;
 };
 
 // Per-worker counters, written by their worker only, read by the admin thread (relaxed atomics:

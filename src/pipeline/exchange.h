@@ -1,7 +1,7 @@
 // Everything one request's trip through the gateway can touch, handed to the pipeline by the
 // connection that read the request. The pipeline owns the order of phases (VISION.md):
 //
-//   route → auth → (WAF, limits: later issues) → cache lookup → upstream (pool, connect, send)
+//   route → WAF → auth → limits → cache lookup → upstream (pool, connect, send)
 //     → stream back (cache capture) → price → cache fill → log (exactly once)
 //
 // Thread-safety: lives on one worker; no member is shared with another thread.
@@ -24,8 +24,11 @@
 #include "pipeline/cache_state.h"
 #include "providers/provider.h"
 #include "reliability/breaker.h"
+#include "rules/metrics.h"
+#include "rules/registry.h"
 #include "upstream/connection.h"
 #include "upstream/pool.h"
+#include "waf/engine.h"
 
 namespace parapet::translate {
 struct Plan;
@@ -67,6 +70,14 @@ struct WorkerEnv {
   limits::Registry* limits = nullptr;
   limits::View limits_view;
   std::unique_ptr<limits::Limiter> limiter;
+
+  // WAF (nullptr: off): the rules, this worker's view and Hyperscan scratch, the shared counters,
+  // and a reused list of header views.
+  rules::Registry* waf = nullptr;
+  rules::View waf_view;
+  std::unique_ptr<waf::Scanner> waf_scanner;
+  rules::MatchCounters* waf_counters = nullptr;
+  std::vector<waf::Field> waf_fields;
 };
 
 // Per-connection scratch kept across requests so the steady state allocates nothing.

@@ -12,6 +12,12 @@
 
 namespace parapet::pipeline {
 
+// WAF phase (waf_phase.cc, docs/waf.md): right after routing, before auth, limits and the cache,
+// so a blocked request never reaches an upstream and costs nothing. Puts the verdict on the
+// record (waf_action, waf_rules) and the counters; on a block sets `blocked_body` to the 403 JSON
+// answer and returns false. Never an error: a WAF that cannot run lets the request through.
+bool waf_check(Exchange& x, const route::Target& t, std::string& blocked_body);
+
 // Auth phase (auth_phase.cc): gateway tokens and virtual keys (docs/access.md). Sets the record's
 // key_id and x.credential_swaps, and rewrites a virtual key in the query of t.path.
 Result<bool> authorize(Exchange& x, route::Target& t);

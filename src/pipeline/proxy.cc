@@ -507,6 +507,11 @@ awaitable<void> run(Exchange& x) {
   if (auto routed = route::resolve(x.cfg, x.req.target, target); !routed) {
     r.gateway = target.gateway;
     co_await send_error(x, routed.error());
+  } else if (std::string waf_body; !waf_check(x, target, waf_body)) {
+    r.gateway = target.gateway;
+    if (target.upstream) r.provider = target.upstream->name;
+    r.endpoint = target.native.substr(0, target.native.find('?'));
+    co_await send_local(x, error_status(ErrorCode::kWafBlocked), "application/json", waf_body);
   } else if (target.universal) {
     auto plan = plan_common(x, target.gateway, custom_cost);
     if (plan) plan = universal_steps(x, target, steps);

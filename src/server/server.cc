@@ -14,6 +14,7 @@
 #include "admin/keys.h"
 #include "admin/limits.h"
 #include "admin/live_tail.h"
+#include "admin/rules.h"
 #include "cache/cache.h"
 #include "limits/counters.h"
 #include "limits/metrics.h"
@@ -23,6 +24,8 @@
 #include "observe/prometheus.h"
 #include "observe/recorder.h"
 #include "pipeline/exchange.h"
+#include "rules/metrics.h"
+#include "rules/registry.h"
 #include "server/admin_server.h"
 #include "server/worker.h"
 #include "store/sqlite_store.h"
@@ -141,6 +144,12 @@ Result<bool> Server::start() {
   PARAPET_TRY(limits::seed_budgets(*limit_state_, *limits_->current(), logs_db_path(), now_ms()));
   shared_->limits = limits_.get();
   shared_->limit_state = limit_state_.get();
+  auto waf = rules::Registry::open(cfg_->server.data_dir);
+  if (!waf) return waf.error();
+  waf_ = std::move(*waf);
+  waf_counters_ = std::make_unique<rules::MatchCounters>();
+  shared_->waf = waf_.get();
+  shared_->waf_counters = waf_counters_.get();
   observe::RecorderOptions ro;
   ro.workers = static_cast<size_t>(n);
   ro.ring_capacity = cfg_->logs.queue_capacity;
@@ -180,6 +189,7 @@ Result<bool> Server::start() {
   admin_->handle("/limits", admin::limits_handler(
                                 *limits_, *limit_state_, logs_db_path(),
                                 [this](std::string_view g) { return cfg_->has_gateway(g); }));
+  admin_->handle("/rules", admin::rules_handler(*waf_, logs_db_path()));
   auto admin_bound = admin_->listen(*admin_ep);
   if (!admin_bound) return admin_bound.error();
   // Signal handling is in place before anyone can learn our ports: a supervisor that sends SIGHUP
@@ -321,6 +331,7 @@ std::string Server::metrics_text() const {
   admin::add_circuit_metrics(w, *breakers_);
   cache_->add_metrics(w);
   limits::add_metrics(w, *limit_state_, *limits_->current(), now_ms());
+  waf_counters_->write(w);
   return w.text();
 }
 

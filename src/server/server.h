@@ -33,6 +33,10 @@ class Breakers;
 namespace parapet::cache {
 class Cache;
 }
+namespace parapet::rules {
+class Registry;
+class MatchCounters;
+}  // namespace parapet::rules
 namespace parapet::limits {
 class Registry;
 class State;
@@ -79,6 +83,9 @@ class Server {
   // keeps the counters (docs/limits.md).
   std::unique_ptr<limits::Registry> limits_;
   std::unique_ptr<limits::State> limit_state_;
+  // WAF rules (managed + deployed, persisted in control.db) and their match counters.
+  std::unique_ptr<rules::Registry> waf_;
+  std::unique_ptr<rules::MatchCounters> waf_counters_;
   std::unique_ptr<AdminServer> admin_;
   std::unique_ptr<asio::signal_set> signals_;
   bool draining_ = false;

@@ -18,6 +18,8 @@ Worker::Worker(int id, Shared& shared, std::shared_ptr<const config::Snapshot> c
   env_.breakers = shared_.breakers;
   env_.cache = shared_.cache;
   env_.limits = shared_.limits;
+  env_.waf = shared_.waf;
+  env_.waf_counters = shared_.waf_counters;
   if (shared_.limit_state) {
     env_.limiter = std::make_unique<limits::Limiter>(*shared_.limit_state, static_cast<size_t>(id));
   }

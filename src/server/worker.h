@@ -31,6 +31,8 @@ struct Shared {
   cache::Cache* cache = nullptr;
   limits::Registry* limits = nullptr;    // rate-limit and budget rules
   limits::State* limit_state = nullptr;  // their counters: one slot per worker
+  rules::Registry* waf = nullptr;        // WAF rules in force (docs/waf.md)
+  rules::MatchCounters* waf_counters = nullptr;
 };
 
 class Worker {

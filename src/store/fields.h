@@ -70,9 +70,13 @@ void for_each_field(Record& r, F&& f) {
   f("dlp_prompt", r.dlp_prompt);
   f("dlp_answer", r.dlp_answer);
   f("dlp_blocked", r.dlp_blocked);
+  // Added by schema migration 4: the WAF's verdict.
+  f("waf_action", r.waf_action);
+  f("waf_rules", r.waf_rules);
+  f("waf_matches", JsonRef<Str>{r.waf_matches});
 }
 
-inline constexpr size_t kFieldCount = 42;
+inline constexpr size_t kFieldCount = 45;
 
 // The names in for_each_field order.
 const std::array<std::string_view, kFieldCount>& field_names();

@@ -74,6 +74,11 @@ CREATE INDEX requests_error ON requests(error_type, id) WHERE error_type <> '';
     "ALTER TABLE requests ADD COLUMN dlp_prompt INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE requests ADD COLUMN dlp_answer INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE requests ADD COLUMN dlp_blocked INTEGER NOT NULL DEFAULT 0;",
+    // 4: the WAF's verdict ('' | 'log' | 'block'), its matches ("rule@target:name,...") and their
+    // detail (JSON object by rule id, or NULL). Rows written before it read as no verdict.
+    "ALTER TABLE requests ADD COLUMN waf_action TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE requests ADD COLUMN waf_rules TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE requests ADD COLUMN waf_matches TEXT;",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 

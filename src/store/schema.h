@@ -14,7 +14,7 @@
 
 namespace parapet::store {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Applies the missing migrations in one IMMEDIATE transaction and returns the version reached.
 // Refuses a database written by a newer Parapet (version > kSchemaVersion).

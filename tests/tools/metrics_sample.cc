@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cache/cache.h"
+#include "rules/metrics.h"
 
 int main() {
   std::cout << parapet::observe::testing::sample_exposition();
@@ -15,6 +16,13 @@ int main() {
   if (!c) return 1;
   parapet::observe::prom::Writer w;
   (*c)->add_metrics(w);
+  // The WAF's families (rules/metrics.h), rendered last by server.cc.
+  parapet::rules::MatchCounters waf;
+  waf.inspected();
+  waf.inspected();
+  waf.match("log4shell", "block");
+  waf.match("log4shell", "log");
+  waf.write(w);
   std::cout << w.text();
   return 0;
 }

@@ -49,7 +49,8 @@ TEST(Export, JsonLineHasEveryFieldUnderItsStableName) {
       R"("usage_partial":false,"usage_model":"gpt-4o-mini-2024-07-18","cost_micros":180,)"
       R"("cost_custom":false,"price_version":"2026-11-01","cache_status":"MISS",)"
       R"("saved_micros":0,"bytes_in":2345,"bytes_out":1234,"request_body":"",)"
-      R"("response_body":"","step":-1,"dlp":"","dlp_prompt":0,"dlp_answer":0,"dlp_blocked":false})"
+      R"("response_body":"","step":-1,"dlp":"","dlp_prompt":0,"dlp_answer":0,"dlp_blocked":false,)"
+      R"("waf_action":"","waf_rules":"","waf_matches":null})"
       "\n");
   EXPECT_EQ(field_names().size(), kFieldCount);
 }
@@ -119,7 +120,7 @@ TEST(Export, CsvHeaderIsTheFieldNames) {
   EXPECT_TRUE(out.starts_with("id,start_us,first_byte_us,total_us,upstream_us,gateway,"));
   EXPECT_TRUE(
       out.ends_with(",bytes_in,bytes_out,request_body,response_body,step,dlp,dlp_prompt,dlp_answer,"
-                    "dlp_blocked\r\n"));
+                    "dlp_blocked,waf_action,waf_rules,waf_matches\r\n"));
   EXPECT_EQ(std::count(out.begin(), out.end(), ','), static_cast<long>(kFieldCount - 1));
 }
 
@@ -136,7 +137,7 @@ TEST(Export, CsvRowQuotesWhatNeedsQuoting) {
                       "\"a, \"\"quoted\"\" word\nnext line\",1,true,false,"))
       << out;
   EXPECT_NE(out.find(",\"{\"\"user\"\":\"\"ana\"\",\"\"tier\"\":2}\","), std::string::npos) << out;
-  EXPECT_TRUE(out.ends_with(",2345,1234,,héllo 👋,-1,,0,0,false\r\n")) << out;
+  EXPECT_TRUE(out.ends_with(",2345,1234,,héllo 👋,-1,,0,0,false,,,\r\n")) << out;
 }
 
 TEST(Export, CsvNeutralizesSpreadsheetFormulas) {
