@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "observe/scrub.h"
 #include "store/sqlite.h"
 
 namespace parapet::rules {
@@ -55,8 +56,19 @@ Result<waf::HuntReport> hunt_store(const std::string& logs_db,
     r.client_ip = text(2);
     r.key_id = text(3);
     r.method = text(4);
+    // Stored text is safe-logged ("${" written as "$%7B", observe/scrub.h): the hunt matches
+    // what the request really carried.
+    std::string endpoint, body;
     r.endpoint = text(5);
     r.request_body = text(6);
+    if (r.endpoint.find(observe::kNeutralLookup) != std::string_view::npos) {
+      endpoint = observe::restore_lookups(r.endpoint);
+      r.endpoint = endpoint;
+    }
+    if (r.request_body.find(observe::kNeutralLookup) != std::string_view::npos) {
+      body = observe::restore_lookups(r.request_body);
+      r.request_body = body;
+    }
     r.waf_rules = text(7);
     hunt.add(r);
   }

