@@ -4,6 +4,11 @@
 
 namespace parapet::server {
 
+namespace {
+// Open connections on a worker above which idle ones wait without a read buffer.
+constexpr size_t kBufferlessIdleAbove = 256;
+}  // namespace
+
 using pipeline::Phase;
 
 Session::Session(Worker& w, tcp::socket sock)
@@ -127,7 +132,18 @@ awaitable<Session::ReadResult> Session::read_request() {
         }
       }
     }
-    if (idle_) in_.release_if_empty();  // an idle keep-alive connection holds no buffer
+    if (idle_) in_.release_if_empty();
+    if (idle_ && in_.empty() && w_.sessions() > kBufferlessIdleAbove) {
+      // Many connections: an idle one holds no buffer. It waits for readability and only then
+      // takes one (10 000 idle keep-alive connections would otherwise pin 80 MB of read
+      // buffers). The wait costs an epoll_ctl per request, so few connections keep the direct
+      // read (docs/hardening.md, "Idle connections").
+
+      auto [wec] = co_await sock_.async_wait(tcp::socket::wait_read, use_nothrow);
+      if (wec) {
+        co_return ReadResult::kClosed;
+      }
+    }
     size_t avail = 0;
     char* p = in_.prepare(8192, &avail);
     auto [ec, n] = co_await sock_.async_read_some(asio::buffer(p, avail), use_nothrow);
