@@ -85,3 +85,39 @@ TEST(WafNormalize, NeutralizeNeverKeepsALiveLookup) {
 
 }  // namespace
 }  // namespace parapet::waf
+
+namespace parapet::waf {
+namespace {
+
+// fold_ascii and the JSON walker read eight bytes at a time: every byte value at every offset
+// must come out as the byte-by-byte definition says.
+TEST(WafNormalizeSwar, FoldMatchesTheDefinitionForEveryByteAndOffset) {
+  std::string all;
+  for (int c = 0; c < 256; ++c) all += static_cast<char>(c);
+  for (size_t from = 0; from < 9; ++from) {
+    std::string got = all + all;
+    fold_ascii(got, from);
+    for (size_t i = 0; i < got.size(); ++i) {
+      unsigned char c = static_cast<unsigned char>((all + all)[i]);
+      unsigned char want = i >= from && c >= 'A' && c <= 'Z' ? c + 32 : c;
+      ASSERT_EQ(static_cast<unsigned char>(got[i]), want) << "byte " << int(c) << " from " << from;
+    }
+  }
+}
+
+TEST(WafNormalizeSwar, JsonStringsStopAtEscapesAndControlsAnywhere) {
+  for (size_t pad = 0; pad < 17; ++pad) {
+    std::string text(pad, 'x');
+    std::string json = "{\"k\":\"" + text + "a\\\"b\\u0041\\n\xc3\xa9" + text + "\"}";
+    std::vector<std::string> values;
+    ASSERT_TRUE(
+        json_strings(json, [&](std::string_view, std::string_view v) { values.emplace_back(v); }));
+    ASSERT_EQ(values.size(), 2u);
+    EXPECT_EQ(values[1], text + "a\"bA\n\xc3\xa9" + text);
+    std::string bad = "{\"k\":\"" + text + "\x01" + "\"}";
+    EXPECT_FALSE(json_strings(bad, [](std::string_view, std::string_view) {})) << pad;
+  }
+}
+
+}  // namespace
+}  // namespace parapet::waf
