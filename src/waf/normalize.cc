@@ -433,8 +433,17 @@ bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 bool json_strings(std::string_view json,
                   const std::function<void(std::string_view, std::string_view)>& on) {
-  std::vector<char> stack;  // '{' or '[' per open level: a byte each, no recursion
-  std::string s, key;
+  // '{' or '[' per open level: a byte each, no recursion. Per-thread buffers: this runs on every
+  // request body, and the callback never re-enters it.
+  thread_local std::vector<char> stack;
+  thread_local std::string s, key;
+  stack.clear();
+  struct Trim {  // a huge body must not pin its buffers for the thread's lifetime
+    ~Trim() {
+      if (stack.capacity() > (1u << 16)) std::vector<char>().swap(stack);
+      if (s.capacity() > (1u << 20)) std::string().swap(s);
+    }
+  } trim;
   size_t i = 0;
   while (i < json.size() && is_ws(json[i])) ++i;
   if (i == json.size() || (json[i] != '{' && json[i] != '[')) return false;
