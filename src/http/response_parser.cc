@@ -103,6 +103,13 @@ Result<size_t> ResponseParser::feed(std::string_view data) {
       }
       return make_error(ErrorCode::kUpstreamProtocol, "malformed upstream answer: " + ec.message());
     }
+    // Beast takes any three digits; a status below 100 is no HTTP status (RFC 9110 §15), and a
+    // 101 switches protocols, which the gateway never asks for. Treated as neither interim nor
+    // final, either would leave the parser finished but not done (found by fuzz/wire_fuzz).
+    if (impl_->is_header_done() && (head_.status < 100 || head_.status == 101)) {
+      return make_error(ErrorCode::kUpstreamProtocol,
+                        "malformed upstream answer: status " + std::to_string(head_.status));
+    }
     // A finished 1xx interim answer: the real one follows on the same connection.
     if (impl_->is_done() && head_.status / 100 == 1 && head_.status != 101) {
       restart();

@@ -36,6 +36,19 @@ TEST(ResponseParser, SkipsInterimAnswers) {
   EXPECT_EQ(out, "ok");
 }
 
+// Found by fuzz/wire_fuzz: "020" passed as a status, and the parser ended finished but not done.
+TEST(ResponseParser, StatusBelow100IsMalformed) {
+  ResponseParser p;
+  std::string out;
+  p.reset(&out, false);
+  auto r = p.feed("HTTP/1.1 020 OK\r\ncontent-length: 2\r\n\r\nok");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kUpstreamProtocol);
+  p.reset(&out, false);
+  r = p.feed("HTTP/1.1 101 Switching Protocols\r\nupgrade: x\r\n\r\n");
+  ASSERT_FALSE(r.ok()) << "the gateway never asks to switch protocols";
+}
+
 TEST(ResponseParser, BodyUntilEof) {
   ResponseParser p;
   std::string out;
