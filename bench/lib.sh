@@ -8,6 +8,9 @@ start_nginx_pair() {
   cp -rT "$src" "$TMP/peers"
   chmod -R u+w "$TMP/peers"
   mkdir -p "$TMP/peers/run" "$TMP/peers/logs"
+  # nginx workers run as an unprivileged user: they must reach run/ to buffer large bodies.
+  chmod 755 "$TMP"
+  chmod 777 "$TMP/peers/run"
   (cd "$TMP/peers" && ./gen-upstream-conf.sh >/dev/null)
   nginx -p "$TMP/peers/" -c conf/upstream.conf >"$TMP/upstream.log" 2>&1 &
   UP_PID=$!
