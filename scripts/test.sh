@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# The test command: install what is missing, build, run every test (unit + integration).
+# The test command: install what is missing, build, run every test (unit + integration), the fuzzers
+# for a short while, and the tests again under ASan + UBSan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 scripts/build.sh -DPARAPET_TESTS=ON
 ctest --test-dir build --output-on-failure -j2
+# Fuzzers briefly, then the ASan + UBSan build of the tests (docs/hardening.md).
+scripts/fuzz.sh
+scripts/sanitize.sh

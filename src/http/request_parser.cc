@@ -58,6 +58,11 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
 
   void on_field_impl(bhttp::field f, beast::string_view name, beast::string_view value,
                      beast::error_code& ec) override {
+    // Trailer fields of a chunked body arrive after the head: they are dropped (RFC 9110 §6.5.1
+    // lets a recipient discard them; the body goes upstream re-framed, without trailers). Storing
+    // them would grow the storage the head's views point into (a use-after-free found by
+    // fuzz/wire_fuzz).
+    if (is_header_done()) return;
     if (storage.field_count() >= limits.max_header_count) {
       return fail(ec, ErrorCode::kHeadersTooLarge,
                   "more than " + std::to_string(limits.max_header_count) + " header fields");

@@ -56,6 +56,27 @@ TEST(RequestParser, ChunkedBodyIsDecoded) {
   EXPECT_TRUE(p.head().chunked);
 }
 
+// Found by fuzz/wire_fuzz (ASan: heap-use-after-free): trailer fields were stored after the head,
+// growing the storage its views point into. They are dropped; the head stays intact.
+TEST(RequestParser, TrailersAreDroppedAndTheHeadStaysValid) {
+  RequestParser p;
+  std::string trailers;
+  for (int i = 0; i < 40; ++i)
+    trailers += "x-trailer-" + std::to_string(i) + ": " + std::string(40, 'v') + "\r\n";
+  auto r =
+      parse(p,
+            "POST /a/long/target/path HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "3\r\nabc\r\n0\r\n" +
+                trailers + "\r\n");
+  ASSERT_TRUE(r.ok);
+  EXPECT_TRUE(r.done);
+  EXPECT_EQ(p.head().method, "POST");
+  EXPECT_EQ(p.head().target, "/a/long/target/path");
+  EXPECT_EQ(p.head().headers.get("host"), "a");
+  EXPECT_EQ(p.head().headers.get("x-trailer-1"), "");
+  EXPECT_EQ(p.body(), "abc");
+}
+
 TEST(RequestParser, IncrementalFeedAndPipelining) {
   RequestParser p;
   p.reset({});

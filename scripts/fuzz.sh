@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Fuzz smoke for the test command (docs/hardening.md, "Fuzzing"): builds the libFuzzer targets with
+# clang (build-fuzz/, ASan + UBSan + coverage) and runs each for FUZZ_SECONDS (default 20) from
+# its seeds. Any crash fails the run and leaves its input as crash-* in the working directory;
+# turn it into a regression test. Longer runs: FUZZ_SECONDS=300 scripts/fuzz.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${FUZZ_SECONDS:-20}
+# No build type: assertions stay on (Beast's included), so broken internal states crash here.
+CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DPARAPET_FUZZ=ON -DPARAPET_TESTS=OFF >/dev/null
+ninja -C build-fuzz wire_fuzz waf_fuzz translate_fuzz
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/wire" "$work/waf" "$work/translate"
+cp fuzz/seeds/wire/* "$work/wire/"
+cp tests/corpus/waf/*.txt "$work/waf/"
+fuzz/make_seeds.sh "$work/translate" >/dev/null
+for t in wire waf translate; do
+  echo "== ${t}_fuzz, ${secs}s"
+  rc=0
+  build-fuzz/fuzz/${t}_fuzz "$work/$t" -max_total_time="$secs" -timeout=5 -rss_limit_mb=2048 \
+    -print_final_stats=1 >"$work/$t.log" 2>&1 || rc=$?
+  grep -E "stat::number_of_executed_units|stat::average_exec" "$work/$t.log" || true
+  if ((rc != 0)); then
+    tail -60 "$work/$t.log" >&2
+    echo "${t}_fuzz found a crash (input saved as crash-*)" >&2
+    exit 1
+  fi
+done
