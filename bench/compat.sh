@@ -7,28 +7,16 @@
 # on the request path (the fake's own time is in both).
 #   bench/compat.sh [build-dir] [seconds] [rounds]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
 BUILD=${1:-build}
 SECS=${2:-5}
 ROUNDS=${3:-2}
 TMP=$(mktemp -d)
-cleanup() {
-  [[ -n "${GW_PID:-}" ]] && kill "$GW_PID" 2>/dev/null || true
-  [[ -n "${FAKE_PID:-}" ]] && kill "$FAKE_PID" 2>/dev/null || true
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-node tests/fake_provider/server.mjs --port 0 >"$TMP/fake.log" 2>&1 &
-FAKE_PID=$!
-for _ in $(seq 100); do grep -q 'port=' "$TMP/fake.log" && break; sleep 0.05; done
-FAKE_PORT=$(grep -o 'port=[0-9]*' "$TMP/fake.log" | cut -d= -f2)
-printf '[server]\nworkers = 1\n[logs]\nstore = false\n' >"$TMP/parapet.toml"
-"$BUILD/parapet" serve --config "$TMP/parapet.toml" --listen 127.0.0.1:0 --admin 127.0.0.1:0 \
-  --data-dir "$TMP/data" --upstream "anthropic=http://127.0.0.1:$FAKE_PORT" >"$TMP/gw.log" 2>&1 &
-GW_PID=$!
-for _ in $(seq 100); do grep -q '^listening' "$TMP/gw.log" && break; sleep 0.05; done
-DATA=$(sed -n 's/^listening data=\([^ ]*\) admin=.*/\1/p' "$TMP/gw.log")
+source bench/lib.sh
+trap 'stop_all; rm -rf "$TMP"' EXIT
+start_fake
+start_parapet $'[server]\nworkers = 1\n[logs]\nstore = false' --upstream "anthropic=http://127.0.0.1:$FAKE_PORT"
 
 Q='What is the capital of France? Please answer in one short sentence and mention one fact about the city, such as its population or a famous landmark.'
 NATIVE='{"model":"claude-sonnet-4-5","max_tokens":128,"system":"You are a helpful assistant. Answer concisely.","messages":[{"role":"user","content":"'"$Q"'"}],"temperature":0.2}'

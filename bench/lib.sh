@@ -19,6 +19,14 @@ start_nginx_pair() {
   for _ in $(seq 100); do curl -sf http://127.0.0.1:9001/health >/dev/null && break; sleep 0.05; done
 }
 
+# The project's fake provider (node, every provider's wire format) on a free port: FAKE_PORT.
+start_fake() {
+  node tests/fake_provider/server.mjs --port 0 >"$TMP/fake.log" 2>&1 &
+  FAKE_PID=$!
+  for _ in $(seq 100); do grep -q 'port=' "$TMP/fake.log" && break; sleep 0.05; done
+  FAKE_PORT=$(grep -o 'port=[0-9]*' "$TMP/fake.log" | cut -d= -f2)
+}
+
 # parapet serve with the config text in $1 and extra flags after it; sets GW_PID, DATA, ADMIN.
 start_parapet() {
   local conf=$1

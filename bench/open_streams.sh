@@ -11,10 +11,7 @@ TMP=$(mktemp -d)
 source bench/lib.sh
 trap 'stop_all; rm -rf "$TMP"' EXIT
 ulimit -n $((2 * N + 1024))
-node tests/fake_provider/server.mjs --port 0 >"$TMP/fake.log" 2>&1 &
-FAKE_PID=$!
-for _ in $(seq 100); do grep -q 'port=' "$TMP/fake.log" && break; sleep 0.05; done
-FAKE_PORT=$(grep -o 'port=[0-9]*' "$TMP/fake.log" | cut -d= -f2)
+start_fake
 start_parapet $'[server]\nworkers = 1' --upstream "openai=http://127.0.0.1:$FAKE_PORT/v1"
 node - "${DATA##*:}" "$N" "$GW_PID" "$FAKE_PORT" <<'JS'
 const http = require('node:http');

@@ -11,7 +11,7 @@ import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import { startGateway, startFakeProvider, repoRoot } from './lib/harness.mjs';
-import { request, waitFor } from './lib/util.mjs';
+import { request, logRecord } from './lib/util.mjs';
 
 let fake;
 let gw;
@@ -47,15 +47,7 @@ const sseData = (text) => text.split('\n\n').filter((e) => e.startsWith('data: '
 // `created` is the gateway's clock; the corpus was written with another.
 const noCreated = (o) => { const c = structuredClone(o); delete c.created; return c; };
 
-async function record(id) {
-  let rec;
-  await waitFor(async () => {
-    const r = await request(`${gw.adminUrl}/logs/${id}`, { method: 'GET' });
-    if (r.status === 200) rec = r.json();
-    return r.status === 200;
-  }, { what: `record ${id}` });
-  return rec;
-}
+const record = (id) => logRecord(gw.adminUrl, id);
 
 function scenarios() {
   const out = [];

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { execFileSync } from 'node:child_process';
 import { startGateway, startFakeProvider, parapetBin } from './lib/harness.mjs';
-import { request, waitFor } from './lib/util.mjs';
+import { request, logRecord } from './lib/util.mjs';
 
 let fake;
 let gw;
@@ -37,15 +37,7 @@ const CARD = '4111 1111 1111 1111';
 const json = { 'content-type': 'application/json', authorization: 'Bearer sk-test-0000' };
 const chat = (content, extra = {}) => JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }], ...extra });
 
-async function record(id) {
-  let rec;
-  await waitFor(async () => {
-    const r = await request(`${gw.adminUrl}/logs/${id}`, { method: 'GET' });
-    if (r.status === 200) rec = r.json();
-    return r.status === 200;
-  }, { what: `record ${id}` });
-  return rec;
-}
+const record = (id) => logRecord(gw.adminUrl, id);
 
 test('flag: the prompt goes unchanged, the record says what was found, stored bodies are masked', async () => {
   fake.requests.length = 0;

@@ -89,3 +89,14 @@ export function errorType(text) {
     return `not JSON: ${text}`;
   }
 }
+
+// The stored record of log id `id` from the gateway's admin API, once the recorder wrote it.
+export async function logRecord(adminUrl, id) {
+  let rec;
+  await waitFor(async () => {
+    const r = await request(`${adminUrl}/logs/${id}`, { method: 'GET' });
+    if (r.status === 200) rec = r.json();
+    return r.status === 200;
+  }, { what: `record ${id}` });
+  return rec;
+}
