@@ -43,6 +43,8 @@ int error_status(ErrorCode code) {
       return 404;
     case ErrorCode::kMethodNotAllowed:
       return 405;
+    case ErrorCode::kExpectationFailed:
+      return 417;
     case ErrorCode::kRequestTimeout:
       return 408;
     case ErrorCode::kPayloadTooLarge:
@@ -87,6 +89,8 @@ std::string_view error_type(ErrorCode code) {
       return "not_found";
     case ErrorCode::kMethodNotAllowed:
       return "method_not_allowed";
+    case ErrorCode::kExpectationFailed:
+      return "expectation_failed";
     case ErrorCode::kRequestTimeout:
       return "request_timeout";
     case ErrorCode::kPayloadTooLarge:

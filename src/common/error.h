@@ -18,6 +18,7 @@ enum class ErrorCode {
   kInvalidRequest,       // a well-framed request the gateway cannot serve as asked: 400
   kNotFound,             // unknown gateway, provider or path: 404
   kMethodNotAllowed,     // 405
+  kExpectationFailed,    // an Expect other than 100-continue: 417
   kRequestTimeout,       // client too slow sending the request: 408
   kPayloadTooLarge,      // body over the limit: 413
   kUriTooLong,           // 414

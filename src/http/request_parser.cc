@@ -31,6 +31,7 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
   HeadStorage::Ref method_ref, target_ref;
   int host_count = 0;
   bool seen_cl = false, seen_te = false;
+  size_t fold_scanned = 0;  // head bytes already checked for obs-fold (feed() sees the head again)
 
   void fail(beast::error_code& ec, ErrorCode code, std::string msg) {
     if (!err) err = make_error(code, std::move(msg));
@@ -93,7 +94,12 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
         ++host_count;
         break;
       case bhttp::field::expect:
-        owner_.head_.expect_continue = iequals(trim(value), "100-continue");
+        // 100-continue is the only expectation (RFC 9110 §10.1.1); any other gets 417.
+        if (!iequals(trim(value), "100-continue")) {
+          return fail(ec, ErrorCode::kExpectationFailed,
+                      "unsupported expectation '" + std::string(value.substr(0, 64)) + "'");
+        }
+        owner_.head_.expect_continue = true;
         break;
       default:
         break;
@@ -108,6 +114,10 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
                   host_count == 0 ? "missing Host header" : "repeated Host header");
     }
     if (host_count > 1) return fail(ec, ErrorCode::kBadRequest, "repeated Host header");
+    // HTTP/1.0 has no chunked coding: a TE there is a smuggling attempt (nginx refuses it too).
+    if (h.version == 10 && seen_te) {
+      return fail(ec, ErrorCode::kBadRequest, "Transfer-Encoding in an HTTP/1.0 request");
+    }
     h.method = storage.view(method_ref);
     h.target = storage.view(target_ref);
     storage.fill(h.headers);
@@ -161,6 +171,21 @@ void RequestParser::reset(const RequestLimits& limits) {
 }
 
 Result<size_t> RequestParser::feed(std::string_view data) {
+  // Obsolete line folding (a field line starting with a space or tab) is refused, as nginx does,
+  // rather than unfolded (RFC 9112 §5.2 allows either). Beast unfolds silently, so the head's
+  // bytes are checked before it sees them; only bytes not checked yet are read again.
+  if (!impl_->is_header_done()) {
+    size_t end = data.find("\r\n\r\n");
+    std::string_view head = data.substr(0, end == std::string_view::npos ? data.size() : end + 2);
+    size_t from = impl_->fold_scanned > 0 ? impl_->fold_scanned - 1 : 0;
+    for (size_t i = head.find('\n', from); i != std::string_view::npos && i + 1 < head.size();
+         i = head.find('\n', i + 1)) {
+      if (head[i + 1] == ' ' || head[i + 1] == '\t') {
+        return make_error(ErrorCode::kBadRequest, "obsolete line folding in the request head");
+      }
+    }
+    impl_->fold_scanned = head.size();
+  }
   beast::error_code ec;
   size_t used = impl_->put(boost::asio::const_buffer(data.data(), data.size()), ec);
   if (ec == bhttp::error::need_more) return used;

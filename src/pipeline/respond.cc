@@ -39,6 +39,8 @@ std::string_view reason_phrase(int status) {
       return "Request Timeout";
     case 409:
       return "Conflict";
+    case 417:
+      return "Expectation Failed";
     case 413:
       return "Content Too Large";
     case 414:
