@@ -175,9 +175,9 @@ Result<size_t> RequestParser::feed(std::string_view data) {
   // rather than unfolded (RFC 9112 §5.2 allows either). Beast unfolds silently, so the head's
   // bytes are checked before it sees them; only bytes not checked yet are read again.
   if (!impl_->is_header_done()) {
-    size_t end = data.find("\r\n\r\n");
-    std::string_view head = data.substr(0, end == std::string_view::npos ? data.size() : end + 2);
     size_t from = impl_->fold_scanned > 0 ? impl_->fold_scanned - 1 : 0;
+    size_t end = data.find("\r\n\r\n", from > 2 ? from - 2 : 0);
+    std::string_view head = data.substr(0, end == std::string_view::npos ? data.size() : end + 2);
     for (size_t i = head.find('\n', from); i != std::string_view::npos && i + 1 < head.size();
          i = head.find('\n', i + 1)) {
       if (head[i + 1] == ' ' || head[i + 1] == '\t') {
