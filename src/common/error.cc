@@ -47,12 +47,16 @@ int error_status(ErrorCode code) {
       return 408;
     case ErrorCode::kPayloadTooLarge:
       return 413;
+    case ErrorCode::kExpectationFailed:
+      return 417;
     case ErrorCode::kUriTooLong:
       return 414;
     case ErrorCode::kHeadersTooLarge:
       return 431;
     case ErrorCode::kNotImplemented:
       return 501;
+    case ErrorCode::kVersionNotSupported:
+      return 505;
     case ErrorCode::kUpstreamUnreachable:
     case ErrorCode::kUpstreamTls:
     case ErrorCode::kUpstreamProtocol:
@@ -91,12 +95,16 @@ std::string_view error_type(ErrorCode code) {
       return "request_timeout";
     case ErrorCode::kPayloadTooLarge:
       return "payload_too_large";
+    case ErrorCode::kExpectationFailed:
+      return "expectation_failed";
     case ErrorCode::kUriTooLong:
       return "uri_too_long";
     case ErrorCode::kHeadersTooLarge:
       return "headers_too_large";
     case ErrorCode::kNotImplemented:
       return "not_implemented";
+    case ErrorCode::kVersionNotSupported:
+      return "http_version_not_supported";
     case ErrorCode::kUpstreamUnreachable:
       return "upstream_unreachable";
     case ErrorCode::kUpstreamTls:

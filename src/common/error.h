@@ -20,9 +20,11 @@ enum class ErrorCode {
   kMethodNotAllowed,     // 405
   kRequestTimeout,       // client too slow sending the request: 408
   kPayloadTooLarge,      // body over the limit: 413
+  kExpectationFailed,    // an Expect other than 100-continue: 417
   kUriTooLong,           // 414
   kHeadersTooLarge,      // header block or count over the limit: 431
   kNotImplemented,       // e.g. a transfer coding we do not accept: 501
+  kVersionNotSupported,  // an HTTP version other than 1.x (HTTP/2 preface, 0.9, 2.0): 505
   kUpstreamUnreachable,  // DNS, refused, reset before an answer: 502
   kUpstreamTls,          // TLS handshake or certificate verification failed: 502
   kUpstreamProtocol,     // the upstream answered with malformed HTTP: 502
