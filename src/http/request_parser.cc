@@ -212,9 +212,11 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
 // Line ends in the head are CRLF only: a bare LF or CR is refused (RFC 9112 §2.2 allows a bare LF,
 // but two parsers disagreeing on line ends is how requests get smuggled), and so is a line starting
 // with whitespace (obs-fold, §5.2, or whitespace before the first field, §2.2), which Beast would
-// unfold silently. Beast waits for the whole head before parsing it, so `data` always starts at the
-// request line; only the bytes up to the end of the head (or all of them, while it is incomplete)
-// are looked at.
+// unfold silently. Only the bytes up to the end of the head (or all of them, while it is
+// incomplete) are looked at, each once: Beast may consume the request line and whole field lines
+// before the head is complete, so feed() moves scanned_ back by what it consumed, and a line start
+// left at the front of `data` is checked for whitespace on its own (the fuzz target's split
+// invariant found the version of this that assumed `data` always starts at the request line).
 std::optional<Error> RequestParser::check_line_ends(std::string_view data) {
   // The request line is judged as soon as it is complete, not when the whole head is: an HTTP/0.9
   // request ("GET /path" CRLF) has no head to wait for and would otherwise sit until the header
@@ -243,6 +245,10 @@ std::optional<Error> RequestParser::check_line_ends(std::string_view data) {
   size_t end = data.find("\r\n\r\n");
   std::string_view head = end == std::string_view::npos ? data : data.substr(0, end + 4);
   size_t from = scanned_ > 0 ? scanned_ - 1 : 0;
+  if (consumed_head_ && scanned_ == 0 && !head.empty() && (head[0] == ' ' || head[0] == '\t')) {
+    return make_error(ErrorCode::kBadRequest,
+                      "a header line starts with whitespace (obsolete line folding)");
+  }
   for (size_t i = from; i < head.size(); ++i) {
     char c = head[i];
     if (c == '\n') {
@@ -281,6 +287,7 @@ void RequestParser::reset(const RequestLimits& limits) {
   head_.headers.items().reserve(16);
   scanned_ = 0;
   request_line_checked_ = false;
+  consumed_head_ = false;
   body_.clear();
 }
 
@@ -290,6 +297,12 @@ Result<size_t> RequestParser::feed(std::string_view data) {
   }
   beast::error_code ec;
   size_t used = impl_->put(boost::asio::const_buffer(data.data(), data.size()), ec);
+  if (!impl_->is_header_done() && used > 0) {
+    // Whole lines of the head were taken (they leave the caller's buffer): the next data starts
+    // at a line start, and what was scanned moves back by as much.
+    consumed_head_ = true;
+    scanned_ = used >= scanned_ ? 0 : scanned_ - used;
+  }
   if (ec == bhttp::error::need_more) {
     if (impl_->is_header_done()) {
       // What Beast leaves unconsumed after the head is chunk framing waiting for its line end

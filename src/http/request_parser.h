@@ -66,6 +66,7 @@ class RequestParser {
   std::unique_ptr<Impl> impl_;
   size_t scanned_ = 0;  // head bytes already checked by check_line_ends()
   bool request_line_checked_ = false;
+  bool consumed_head_ = false;  // Beast took lines of the head before it was complete
   RequestHead head_;
   std::string body_;
   friend class Impl;
