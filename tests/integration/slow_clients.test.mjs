@@ -117,7 +117,7 @@ test('slowloris: a head sent one byte at a time is ended by header_timeout with 
     const socks = await Promise.all(ips(N, 2).map((ip) => attacker(gw.port, ip)));
     for (const a of socks) a.socket.write('GET /default/echo/slow HTTP/1.1\r\nHost: x\r\n');
     const t0 = performance.now();
-    while (performance.now() - t0 < 2_500 && socks.some((a) => !a.closedAt)) {
+    while (performance.now() - t0 < 5_000 && socks.some((a) => !a.closedAt)) {
       for (const a of socks) if (!a.closedAt) a.socket.write('X');
       await sleep(300);
     }
@@ -137,7 +137,7 @@ test('slow body: a body sent one byte at a time is ended by body_timeout with 40
     const socks = await Promise.all(ips(N, 2).map((ip) => attacker(gw.port, ip)));
     for (const a of socks) a.socket.write('POST /default/echo/slow HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n');
     const t0 = performance.now();
-    while (performance.now() - t0 < 2_500 && socks.some((a) => !a.closedAt)) {
+    while (performance.now() - t0 < 5_000 && socks.some((a) => !a.closedAt)) {
       for (const a of socks) if (!a.closedAt) a.socket.write('a');
       await sleep(300);
     }
