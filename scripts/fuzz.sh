@@ -10,15 +10,16 @@ cd "$(dirname "$0")/.."
 secs=${FUZZ_SECONDS:-}
 # No build type: assertions stay on (Beast's included), so broken internal states crash here.
 CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DPARAPET_FUZZ=ON -DPARAPET_TESTS=OFF >/dev/null
-ninja -C build-fuzz wire_fuzz waf_fuzz translate_fuzz
+ninja -C build-fuzz wire_fuzz fields_fuzz waf_fuzz translate_fuzz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/wire" "$work/waf" "$work/translate"
+mkdir -p "$work/wire" "$work/fields" "$work/waf" "$work/translate"
 cp fuzz/seeds/wire/* "$work/wire/"
+cp fuzz/seeds/fields/* "$work/fields/"
 cp tests/corpus/waf/*.txt "$work/waf/"
 fuzz/make_seeds.sh "$work/translate" >/dev/null
-declare -A runs=([wire]=30000 [waf]=2000 [translate]=10000)
-for t in wire waf translate; do
+declare -A runs=([wire]=30000 [waf]=2000 [translate]=10000 [fields]=10000)
+for t in wire fields waf translate; do
   if [[ -n $secs ]]; then
     budget=(-max_total_time="$secs")
   else

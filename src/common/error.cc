@@ -55,6 +55,8 @@ int error_status(ErrorCode code) {
       return 431;
     case ErrorCode::kNotImplemented:
       return 501;
+    case ErrorCode::kVersionNotSupported:
+      return 505;
     case ErrorCode::kUpstreamUnreachable:
     case ErrorCode::kUpstreamTls:
     case ErrorCode::kUpstreamProtocol:
@@ -101,6 +103,8 @@ std::string_view error_type(ErrorCode code) {
       return "headers_too_large";
     case ErrorCode::kNotImplemented:
       return "not_implemented";
+    case ErrorCode::kVersionNotSupported:
+      return "http_version_not_supported";
     case ErrorCode::kUpstreamUnreachable:
       return "upstream_unreachable";
     case ErrorCode::kUpstreamTls:

@@ -24,6 +24,7 @@ enum class ErrorCode {
   kUriTooLong,           // 414
   kHeadersTooLarge,      // header block or count over the limit: 431
   kNotImplemented,       // e.g. a transfer coding we do not accept: 501
+  kVersionNotSupported,  // an HTTP version other than 1.x (HTTP/2 preface, 0.9, 2.0): 505
   kUpstreamUnreachable,  // DNS, refused, reset before an answer: 502
   kUpstreamTls,          // TLS handshake or certificate verification failed: 502
   kUpstreamProtocol,     // the upstream answered with malformed HTTP: 502

@@ -44,7 +44,9 @@ struct Limits {
   Millis header_timeout{10000};         // first byte to end of headers; 408
   Millis body_timeout{60000};           // end of headers to end of body; 408
   Millis keepalive_timeout{75000};      // idle between requests on one connection
+  Millis send_timeout{60000};           // one write to the client (it does not read); closes
   size_t max_connections = 10000;       // per process; beyond it new connections get 503
+  size_t max_connections_per_ip = 0;    // per client address (0: no limit); beyond it 503
 };
 
 struct UpstreamOptions {

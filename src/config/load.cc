@@ -216,10 +216,11 @@ Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
     PARAPET_TRY(read_ms(*t, "server", "drain_timeout_ms", s.server.drain_timeout));
   }
   if (auto* t = root["limits"].as_table()) {
-    PARAPET_TRY(only_keys(
-        *t, "limits",
-        {"max_body_bytes", "max_header_bytes", "max_header_count", "max_uri_bytes",
-         "header_timeout_ms", "body_timeout_ms", "keepalive_timeout_ms", "max_connections"}));
+    PARAPET_TRY(
+        only_keys(*t, "limits",
+                  {"max_body_bytes", "max_header_bytes", "max_header_count", "max_uri_bytes",
+                   "header_timeout_ms", "body_timeout_ms", "keepalive_timeout_ms",
+                   "send_timeout_ms", "max_connections", "max_connections_per_ip"}));
     auto& l = s.limits;
     PARAPET_TRY(read_int(*t, "limits", "max_body_bytes", l.max_body_bytes, 0, int64_t{1} << 34));
     PARAPET_TRY(read_int(*t, "limits", "max_header_bytes", l.max_header_bytes, 1024, 1 << 20));
@@ -229,6 +230,9 @@ Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
     PARAPET_TRY(read_ms(*t, "limits", "body_timeout_ms", l.body_timeout));
     PARAPET_TRY(read_ms(*t, "limits", "keepalive_timeout_ms", l.keepalive_timeout));
     PARAPET_TRY(read_int(*t, "limits", "max_connections", l.max_connections, 1, 10'000'000));
+    PARAPET_TRY(read_ms(*t, "limits", "send_timeout_ms", l.send_timeout));
+    PARAPET_TRY(
+        read_int(*t, "limits", "max_connections_per_ip", l.max_connections_per_ip, 0, 10'000'000));
   }
   if (auto* t = root["upstream"].as_table()) {
     PARAPET_TRY(only_keys(*t, "upstream",

@@ -2,6 +2,7 @@
 
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
+#include <cctype>
 #include <optional>
 
 #include "http/head_storage.h"
@@ -19,6 +20,32 @@ bool valid_value(std::string_view v) {
   }
   return true;
 }
+
+// Methods are upper-case letters, '-' and '_' (nginx's rule; every registered method fits).
+bool valid_method(std::string_view m) {
+  for (char c : m) {
+    if (!((c >= 'A' && c <= 'Z') || c == '-' || c == '_')) return false;
+  }
+  return !m.empty();
+}
+
+// uri-host [ ":" port ] (RFC 9110 §7.2): reg-name, IPv4 or an IP-literal in brackets. No space,
+// '/', '@', '\\' or controls, which nginx also refuses ("client sent invalid host header").
+bool valid_host(std::string_view h) {
+  for (unsigned char c : h) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              std::string_view("-._~!$&'()*+,;=%:[]").find(static_cast<char>(c)) !=
+                  std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Longest run of chunk framing (a chunk-size line with its extensions, or the trailer section)
+// held unconsumed while waiting for its end. Beast looks for the line end without a bound, so
+// without this an endless chunk extension would grow the connection's buffer until the body
+// timeout.
+constexpr size_t kMaxChunkFraming = 8192;
 }  // namespace
 
 class RequestParser::Impl : public bhttp::basic_parser<true> {
@@ -45,12 +72,42 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
       return fail(ec, ErrorCode::kUriTooLong,
                   "request target longer than " + std::to_string(limits.max_uri_bytes) + " bytes");
     }
-    if (version != 10 && version != 11) {
-      return fail(ec, ErrorCode::kBadRequest, "unsupported HTTP version");
+    if (!valid_method(method)) {
+      return fail(ec, ErrorCode::kBadRequest, "invalid method");
+    }
+    if (method == "CONNECT") {
+      return fail(ec, ErrorCode::kMethodNotAllowed, "CONNECT is not supported: not a proxy");
+    }
+    std::string_view t = target;
+    if (t.find('#') != std::string_view::npos) {
+      return fail(ec, ErrorCode::kBadRequest, "fragment in the request target");
+    }
+    if (t.empty() || t[0] != '/') {
+      // absolute-form (RFC 9112 §3.2.2): an origin server must accept it and ignore Host; the
+      // path routes, as nginx does. asterisk-form only with OPTIONS; no authority-form.
+      size_t scheme_end = t.find("://");
+      std::string_view scheme = t.substr(0, scheme_end);
+      if (scheme_end != std::string_view::npos &&
+          (iequals(scheme, "http") || iequals(scheme, "https"))) {
+        std::string_view rest = t.substr(scheme_end + 3);
+        size_t path = rest.find_first_of("/?");
+        std::string_view authority = rest.substr(0, path);
+        if (authority.empty() || !valid_host(authority)) {
+          return fail(ec, ErrorCode::kBadRequest, "invalid authority in the request target");
+        }
+        rest = path == std::string_view::npos ? std::string_view{} : rest.substr(path);
+        target_ref = storage.keep(rest.empty() || rest[0] != '/' ? "/" : "");
+        target_ref.len += storage.keep(rest).len;  // the two pieces are adjacent in the storage
+      } else if (t == "*" && method == "OPTIONS") {
+        target_ref = storage.keep(t);
+      } else {
+        return fail(ec, ErrorCode::kBadRequest, "request target must start with '/'");
+      }
+    } else {
+      target_ref = storage.keep(t);
     }
     method_ref = storage.keep(method);
-    target_ref = storage.keep(target);
-    owner_.head_.version = version;
+    owner_.head_.version = version;  // 10 or 11: check_line_ends() answered the others
   }
 
   void on_response_impl(int, beast::string_view, int, beast::error_code& ec) override {
@@ -92,12 +149,14 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
         break;
       case bhttp::field::host:
         ++host_count;
+        if (!valid_host(value)) return fail(ec, ErrorCode::kBadRequest, "invalid Host header");
         break;
       case bhttp::field::expect:
-        // 100-continue is the only expectation (RFC 9110 §10.1.1); any other gets 417.
+        // 100-continue is the only expectation (RFC 9110 §10.1.1): any other gets 417. An
+        // HTTP/1.0 client's Expect is ignored (ibid.).
+        if (owner_.head_.version < 11) break;
         if (!iequals(trim(value), "100-continue")) {
-          return fail(ec, ErrorCode::kExpectationFailed,
-                      "unsupported expectation '" + std::string(value.substr(0, 64)) + "'");
+          return fail(ec, ErrorCode::kExpectationFailed, "only Expect: 100-continue is supported");
         }
         owner_.head_.expect_continue = true;
         break;
@@ -114,7 +173,8 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
                   host_count == 0 ? "missing Host header" : "repeated Host header");
     }
     if (host_count > 1) return fail(ec, ErrorCode::kBadRequest, "repeated Host header");
-    // HTTP/1.0 has no chunked coding: a TE there is a smuggling attempt (nginx refuses it too).
+    // HTTP/1.0 has no chunked coding: a Transfer-Encoding there is faulty framing (RFC 9112
+    // §6.1), refused as nginx does.
     if (h.version == 10 && seen_te) {
       return fail(ec, ErrorCode::kBadRequest, "Transfer-Encoding in an HTTP/1.0 request");
     }
@@ -150,6 +210,68 @@ class RequestParser::Impl : public bhttp::basic_parser<true> {
   RequestParser& owner_;
 };
 
+// Line ends in the head are CRLF only: a bare LF or CR is refused (RFC 9112 §2.2 allows a bare LF,
+// but two parsers disagreeing on line ends is how requests get smuggled), and so is a line starting
+// with whitespace (obs-fold, §5.2, or whitespace before the first field, §2.2), which Beast would
+// unfold silently. Only the bytes up to the end of the head (or all of them, while it is
+// incomplete) are looked at, each once: Beast may consume the request line and whole field lines
+// before the head is complete, so feed() moves scanned_ back by what it consumed, and a line start
+// left at the front of `data` is checked for whitespace on its own (the fuzz target's split
+// invariant found the version of this that assumed `data` always starts at the request line).
+std::optional<Error> RequestParser::check_line_ends(std::string_view data) {
+  // The request line is judged as soon as it is complete, not when the whole head is: an HTTP/0.9
+  // request ("GET /path" CRLF) has no head to wait for and would otherwise sit until the header
+  // timeout.
+  if (!request_line_checked_) {
+    size_t eol = data.find("\r\n");
+    if (eol != std::string_view::npos) {
+      request_line_checked_ = true;
+      std::string_view line = data.substr(0, eol);
+      size_t sp = line.rfind(' ');
+      std::string_view version = sp == std::string_view::npos ? "" : line.substr(sp + 1);
+      if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || version[6] != '.' ||
+          !std::isdigit(static_cast<unsigned char>(version[5])) ||
+          !std::isdigit(static_cast<unsigned char>(version[7]))) {
+        return make_error(ErrorCode::kBadRequest, "malformed request line (no HTTP/1.x version)");
+      }
+      // HTTP/1.0 and 1.1 only; anything else (the HTTP/2 preface "PRI * HTTP/2.0", 0.9, 2.0) gets
+      // 505, as from nginx. RFC 9110 §2.5 would have HTTP/1.2 served as 1.1, but Beast refuses
+      // any version but 1.0 and 1.1 and no client sends 1.2: it gets 505 too.
+      if (version[5] != '1' || version[7] > '1') {
+        return make_error(ErrorCode::kVersionNotSupported,
+                          "HTTP version " + std::string(version.substr(5)) + " is not supported");
+      }
+    }
+  }
+  // The head ends at its first empty line; when Beast has taken the lines before it, that line may
+  // be the very first bytes of `data` (found by wire_fuzz: body bytes were read as head bytes).
+  size_t end = data.find("\r\n\r\n");
+  std::string_view head = end == std::string_view::npos ? data : data.substr(0, end + 4);
+  if (consumed_head_ && data.starts_with("\r\n")) head = data.substr(0, 2);
+  size_t from = scanned_ > 0 ? scanned_ - 1 : 0;
+  if (consumed_head_ && scanned_ == 0 && !head.empty() && (head[0] == ' ' || head[0] == '\t')) {
+    return make_error(ErrorCode::kBadRequest,
+                      "a header line starts with whitespace (obsolete line folding)");
+  }
+  for (size_t i = from; i < head.size(); ++i) {
+    char c = head[i];
+    if (c == '\n') {
+      if (i == 0 || head[i - 1] != '\r') {
+        return make_error(ErrorCode::kBadRequest, "bare LF in the request head");
+      }
+      if (i + 1 < head.size() && (head[i + 1] == ' ' || head[i + 1] == '\t')) {
+        return make_error(ErrorCode::kBadRequest,
+                          "a header line starts with whitespace (obsolete line folding)");
+      }
+    } else if (c == '\r' && i + 1 < head.size() && head[i + 1] != '\n') {
+      return make_error(ErrorCode::kBadRequest, "bare CR in the request head");
+    }
+  }
+  // The last byte may be a CR whose LF has not arrived: look at it again next time.
+  scanned_ = head.size();
+  return std::nullopt;
+}
+
 RequestParser::RequestParser() = default;
 RequestParser::~RequestParser() = default;
 
@@ -167,28 +289,45 @@ void RequestParser::reset(const RequestLimits& limits) {
   impl_->eager(true);
   head_ = RequestHead{};
   head_.headers.items().reserve(16);
+  scanned_ = 0;
+  request_line_checked_ = false;
+  consumed_head_ = false;
   body_.clear();
 }
 
 Result<size_t> RequestParser::feed(std::string_view data) {
-  // Obsolete line folding (a field line starting with a space or tab) is refused, as nginx does,
-  // rather than unfolded (RFC 9112 §5.2 allows either). Beast unfolds silently, so the head's
-  // bytes are checked before it sees them; only bytes not checked yet are read again.
   if (!impl_->is_header_done()) {
-    size_t from = impl_->fold_scanned > 0 ? impl_->fold_scanned - 1 : 0;
-    size_t end = data.find("\r\n\r\n", from > 2 ? from - 2 : 0);
-    std::string_view head = data.substr(0, end == std::string_view::npos ? data.size() : end + 2);
-    for (size_t i = head.find('\n', from); i != std::string_view::npos && i + 1 < head.size();
-         i = head.find('\n', i + 1)) {
-      if (head[i + 1] == ' ' || head[i + 1] == '\t') {
-        return make_error(ErrorCode::kBadRequest, "obsolete line folding in the request head");
-      }
-    }
-    impl_->fold_scanned = head.size();
+    if (auto bad = check_line_ends(data)) return *bad;
   }
   beast::error_code ec;
   size_t used = impl_->put(boost::asio::const_buffer(data.data(), data.size()), ec);
-  if (ec == bhttp::error::need_more) return used;
+  if (!impl_->is_header_done() && used > 0) {
+    // Whole lines of the head were taken (they leave the caller's buffer): the next data starts
+    // at a line start, and what was scanned moves back by as much.
+    consumed_head_ = true;
+    scanned_ = used >= scanned_ ? 0 : scanned_ - used;
+  }
+  if (ec == bhttp::error::need_more) {
+    if (impl_->is_header_done()) {
+      // What Beast leaves unconsumed after the head is chunk framing waiting for its line end
+      // (chunk data is always taken): bound it, and refuse a bare LF or CR in it at once rather
+      // than wait for a CRLF that a desynchronized client will never send.
+      std::string_view pending = data.substr(used);
+      if (pending.size() > kMaxChunkFraming) {
+        return make_error(ErrorCode::kBadRequest,
+                          "chunk size line or trailer section longer than " +
+                              std::to_string(kMaxChunkFraming) + " bytes");
+      }
+      for (size_t i = 0; i < pending.size(); ++i) {
+        bool bare_lf = pending[i] == '\n' && (i == 0 || pending[i - 1] != '\r');
+        bool bare_cr = pending[i] == '\r' && i + 1 < pending.size() && pending[i + 1] != '\n';
+        if (bare_lf || bare_cr) {
+          return make_error(ErrorCode::kBadRequest, "bare LF or CR in the chunked framing");
+        }
+      }
+    }
+    return used;
+  }
   if (ec) {
     if (impl_->err) return *impl_->err;
     if (ec == bhttp::error::header_limit) {

@@ -3,13 +3,17 @@
 // Feed it bytes as they arrive; it reports how many it consumed, so pipelined requests stay in
 // the caller's buffer. Framing that request smuggling relies on is refused: Content-Length with
 // Transfer-Encoding, repeated Content-Length or Transfer-Encoding fields, a transfer coding other
-// than exactly "chunked", a missing or repeated Host on HTTP/1.1, control bytes in values.
+// than exactly "chunked", a missing or repeated Host on HTTP/1.1, control bytes in values, bare
+// CR or LF line ends, obs-fold, Transfer-Encoding on HTTP/1.0, unbounded chunk lines. Versions
+// other than 1.x get 505; absolute-form targets are reduced to their path (docs/hardening.md,
+// "Hostile requests", lists every rule with its reference).
 // The body is decoded (chunked framing removed) into body(); limits come from config::Limits.
 // Thread-safety: one parser per connection, used by one thread.
 #pragma once
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -58,7 +62,11 @@ class RequestParser {
 
  private:
   class Impl;
+  std::optional<Error> check_line_ends(std::string_view data);
   std::unique_ptr<Impl> impl_;
+  size_t scanned_ = 0;  // head bytes already checked by check_line_ends()
+  bool request_line_checked_ = false;
+  bool consumed_head_ = false;  // Beast took lines of the head before it was complete
   RequestHead head_;
   std::string body_;
   friend class Impl;

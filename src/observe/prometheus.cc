@@ -224,6 +224,11 @@ void add_request_counters(prom::Writer& w, const Counters& c) {
             get(c.dlp_blocked));
   w.counter("parapet_connections_total", "Client connections accepted.", {},
             get(c.connections_total));
+  const char* kRefused = "Client connections refused with 503 at accept, by the limit reached.";
+  w.counter("parapet_connections_refused_total", kRefused, {{"limit", "max_connections"}},
+            get(c.connections_refused_max));
+  w.counter("parapet_connections_refused_total", kRefused, {{"limit", "max_connections_per_ip"}},
+            get(c.connections_refused_per_ip));
   w.counter("parapet_upstream_connects_total", "New upstream connections.", {},
             get(c.upstream_connects));
   w.counter("parapet_upstream_reuses_total", "Upstream requests on pooled connections.", {},

@@ -65,6 +65,8 @@ struct Counters {
   std::atomic<uint64_t> client_aborts{0};
   std::atomic<uint64_t> connections_open{0};
   std::atomic<uint64_t> connections_total{0};
+  // Refused at accept with 503: limits.max_connections / limits.max_connections_per_ip.
+  std::atomic<uint64_t> connections_refused_max{0}, connections_refused_per_ip{0};
   std::atomic<uint64_t> upstream_connects{0};
   std::atomic<uint64_t> upstream_reuses{0};
   std::atomic<uint64_t> dlp_prompt_findings{0}, dlp_answer_findings{0}, dlp_blocked{0};

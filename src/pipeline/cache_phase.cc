@@ -106,7 +106,7 @@ awaitable<void> serve(Exchange& x, const cache::Entry& e, int64_t now_ms) {
   if (x.body_capture > 0)
     r.response_body.assign(e.body, 0, std::min(e.body.size(), x.body_capture));
   x.first_byte = Clock::now();
-  x.watchdog.set(Clock::now() + x.cfg.upstream.idle_timeout, kClientWrite);
+  x.watchdog.set(Clock::now() + x.cfg.limits.send_timeout, kClientWrite);
   auto [ec, written] = co_await asio::async_write(
       x.client, std::span<asio::const_buffer>(bufs.data(), n), use_nothrow);
   if (ec) {

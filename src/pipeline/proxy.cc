@@ -132,7 +132,9 @@ awaitable<bool> write_client(Exchange& x, std::string_view prefix, std::string_v
   }
   if (chunked && last) bufs[n++] = asio::buffer("0\r\n\r\n", 5);
   if (n == 0) co_return true;
-  x.watchdog.set(deadline, kClientWrite);
+  // A client that does not take the answer holds its connection and a stream upstream: each write
+  // gets at most limits.send_timeout (nginx send_timeout), whatever the caller allows.
+  x.watchdog.set(std::min(deadline, Clock::now() + x.cfg.limits.send_timeout), kClientWrite);
   auto [ec, written] = co_await asio::async_write(
       x.client, std::span<asio::const_buffer>(bufs.data(), n), use_nothrow);
   if (ec) {

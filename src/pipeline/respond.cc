@@ -63,6 +63,8 @@ std::string_view reason_phrase(int status) {
       return "Service Unavailable";
     case 504:
       return "Gateway Timeout";
+    case 505:
+      return "HTTP Version Not Supported";
     default:
       return "Unknown";
   }
@@ -109,7 +111,7 @@ awaitable<bool> send_local(Exchange& x, int status, std::string_view content_typ
   x.record.status = status;
   if (x.first_byte == Clock::time_point{}) x.first_byte = Clock::now();
   std::array<asio::const_buffer, 2> bufs{asio::buffer(head), asio::buffer(body)};
-  x.watchdog.set(Clock::now() + std::chrono::seconds(30), kClientWrite);
+  x.watchdog.set(Clock::now() + x.cfg.limits.send_timeout, kClientWrite);
   auto [ec, n] = co_await asio::async_write(x.client, bufs, use_nothrow);
   if (ec) {
     x.close_after = true;

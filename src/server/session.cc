@@ -11,11 +11,9 @@ constexpr size_t kBufferlessIdleAbove = 256;
 
 using pipeline::Phase;
 
-Session::Session(Worker& w, tcp::socket sock)
-    : w_(w), sock_(std::move(sock)), wd_(sock_.get_executor()) {
+Session::Session(Worker& w, tcp::socket sock, std::string client_ip)
+    : w_(w), sock_(std::move(sock)), wd_(sock_.get_executor()), client_ip_(std::move(client_ip)) {
   boost::system::error_code ec;
-  auto ep = sock_.remote_endpoint(ec);
-  client_ip_ = ec ? "unknown" : ep.address().to_string();
   sock_.set_option(tcp::no_delay(true), ec);
   w_.add(this);
 }

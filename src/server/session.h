@@ -17,11 +17,13 @@ class Worker;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Worker& w, tcp::socket sock);
+  // REQUIRES: `client_ip` counted in the worker's per-IP table (Worker::remove() uncounts it).
+  Session(Worker& w, tcp::socket sock, std::string client_ip);
   ~Session();
 
   awaitable<void> run();
   bool idle() const { return idle_; }
+  const std::string& client_ip() const { return client_ip_; }
   void close();
 
  private:

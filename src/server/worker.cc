@@ -60,6 +60,7 @@ void Worker::add(Session* s) {
 
 void Worker::remove(Session* s) {
   sessions_.erase(s);
+  shared_.per_ip.remove(s->client_ip());
   session_count_.store(sessions_.size(), std::memory_order_relaxed);
   shared_.open_connections.fetch_sub(1, std::memory_order_relaxed);
   counters_.connections_open.store(sessions_.size(), std::memory_order_relaxed);
@@ -81,6 +82,7 @@ awaitable<void> Worker::accept_loop() {
       // Over the limit: a precise answer, best effort and without waiting on the client.
       static const std::string k503 = pipeline::error_response(
           make_error(ErrorCode::kOverloaded, "too many open connections"), true);
+      counters_.connections_refused_max.fetch_add(1, std::memory_order_relaxed);
       boost::system::error_code wec;
       sock.non_blocking(true, wec);
       asio::write(sock, asio::buffer(k503), wec);
@@ -88,7 +90,21 @@ awaitable<void> Worker::accept_loop() {
       shared_.open_connections.fetch_sub(1, std::memory_order_relaxed);
       continue;
     }
-    auto s = std::make_shared<Session>(*this, std::move(sock));
+    boost::system::error_code pec;
+    auto peer = sock.remote_endpoint(pec);
+    std::string ip = pec ? "unknown" : peer.address().to_string();
+    if (!shared_.per_ip.try_add(ip, cfg_->limits.max_connections_per_ip)) {
+      static const std::string k503ip = pipeline::error_response(
+          make_error(ErrorCode::kOverloaded, "too many open connections from this address"), true);
+      counters_.connections_refused_per_ip.fetch_add(1, std::memory_order_relaxed);
+      boost::system::error_code wec;
+      sock.non_blocking(true, wec);
+      asio::write(sock, asio::buffer(k503ip), wec);
+      sock.close(wec);
+      shared_.open_connections.fetch_sub(1, std::memory_order_relaxed);
+      continue;
+    }
+    auto s = std::make_shared<Session>(*this, std::move(sock), std::move(ip));
     counters_.connections_open.store(sessions_.size(), std::memory_order_relaxed);
     asio::co_spawn(ioc_, s->run(), asio::detached);
   }

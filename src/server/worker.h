@@ -15,15 +15,18 @@
 #include "config/config.h"
 #include "observe/record.h"
 #include "pipeline/exchange.h"
+#include "server/per_ip.h"
 #include "upstream/pool.h"
 
 namespace parapet::server {
 
 class Session;
 
-// Shared by all workers: counts open client connections against limits.max_connections.
+// Shared by all workers: counts open client connections against limits.max_connections and,
+// per source address, limits.max_connections_per_ip.
 struct Shared {
   std::atomic<size_t> open_connections{0};
+  PerIpConnections per_ip;
   upstream::ProxySettings proxy;
   observe::Recorder* recorder = nullptr;
   access::Registry* access = nullptr;

@@ -17,6 +17,18 @@ TEST(ConfigLoad, DefaultsMatchVision) {
   EXPECT_NE((*s)->find_upstream("anthropic"), nullptr);
 }
 
+TEST(ConfigLoad, SlowClientLimits) {
+  auto d = load(Flags{});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ((*d)->limits.send_timeout, Millis(60000));
+  EXPECT_EQ((*d)->limits.max_connections_per_ip, 0u);
+  auto s =
+      load_from_string("[limits]\nsend_timeout_ms = 1500\nmax_connections_per_ip = 64\n", Flags{});
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ((*s)->limits.send_timeout, Millis(1500));
+  EXPECT_EQ((*s)->limits.max_connections_per_ip, 64u);
+}
+
 TEST(ConfigLoad, FileThenFlags) {
   Flags f;
   f.listen = "127.0.0.1:0";
