@@ -19,7 +19,5 @@ void add_circuits_command(CLI::App& app);  // circuits.cc
 void add_limits_command(CLI::App& app);
 // rules.cc
 void add_rules_command(CLI::App& app);
-// incident.cc
-void add_incident_command(CLI::App& app);
 
 }  // namespace parapet::cli

@@ -18,7 +18,6 @@
 #include "common/url.h"
 #include "cost/price_table.h"
 #include "dlp/policy.h"
-#include "incident/options.h"
 #include "limits/rule.h"
 #include "providers/provider.h"
 #include "reliability/options.h"
@@ -142,9 +141,8 @@ struct Snapshot {
   // [[gateways.X.limits]] and [[gateways.X.budgets]] (docs/limits.md); their counters live outside
   // the snapshot (limits::State), keyed by rule id, so a reload keeps them.
   std::vector<limits::Rule> limit_rules;
-  std::vector<dlp::Policy> dlp;         // [gateways.X.dlp] (docs/dlp.md)
-  std::vector<GatewayWaf> gateway_waf;  // gateways with [gateways.X.waf]
-  incident::Options incident;           // [incident] (docs/incidents.md); start-only
+  std::vector<dlp::Policy> dlp;                         // [gateways.X.dlp] (docs/dlp.md)
+  std::vector<GatewayWaf> gateway_waf;                  // gateways with [gateways.X.waf]
   std::unordered_map<std::string, Upstream> upstreams;  // every built-in provider + custom ones
   std::string config_path;                              // "" when running on defaults
   uint64_t generation = 0;                              // 1 at start, +1 per successful reload

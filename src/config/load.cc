@@ -12,10 +12,7 @@ namespace parapet::config {
 
 // [[gateways.NAME.limits]] / [[gateways.NAME.budgets]] (limits_config.cc).
 Result<bool> read_limit_rules(Snapshot& s, const std::string& gateway, const toml::table& t);
-Result<bool> read_gateway_dlp(Snapshot& s, const std::string& gateway,
-                              const toml::table& t);  // dlp_config.cc
-// [incident] (incident_config.cc).
-Result<bool> read_incident(Snapshot& s, const toml::table& root);
+Result<bool> read_gateway_dlp(Snapshot& s, const std::string& gateway, const toml::table& t);  // dlp_config.cc
 // [gateways.NAME.waf] (waf_config.cc).
 Result<bool> read_gateway_waf(Snapshot& s, const std::string& gateway, const toml::table& t);
 
@@ -180,8 +177,7 @@ namespace {
 Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
   PARAPET_TRY(only_keys(root, "root",
                         {"server", "limits", "upstream", "gateways", "providers", "upstreams",
-                         "cost", "logs", "access", "cache", "circuit_breaker", "incident"}));
-  PARAPET_TRY(read_incident(s, root));
+                         "cost", "logs", "access", "cache", "circuit_breaker"}));
   PARAPET_TRY(read_access(s, root));
   PARAPET_TRY(apply_cache_toml(s, root));
   PARAPET_TRY(read_circuit_breaker(s, root));

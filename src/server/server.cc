@@ -11,7 +11,6 @@
 #include "access/registry.h"
 #include "admin/cache.h"
 #include "admin/circuits.h"
-#include "admin/incidents.h"
 #include "admin/keys.h"
 #include "admin/limits.h"
 #include "admin/live_tail.h"
@@ -101,7 +100,6 @@ Server::~Server() {
   // Workers first (they offer records), then the recorder (it drains into the consumers).
   workers_.clear();
   if (recorder_) recorder_->stop();
-  if (incidents_) incidents_->stop();
 }
 
 Result<bool> Server::start() {
@@ -159,12 +157,6 @@ Result<bool> Server::start() {
   if (cfg_->logs.store) recorder_->add_consumer(*store_);
   recorder_->add_consumer(*analytics_);
   recorder_->add_consumer(*tail_);
-  // Incidents (docs/incidents.md): declared by hand always; detected only with [incident].
-  auto incidents = incident::Manager::open(cfg_->incident, cfg_->server.data_dir, logs_db_path());
-  if (!incidents) return incidents.error();
-  incidents_ = std::move(*incidents);
-  if (cfg_->incident.enabled) recorder_->add_consumer(*incidents_);
-  incidents_->start();
   recorder_->start();
   shared_->recorder = recorder_.get();
   cache::Options co;
@@ -198,7 +190,6 @@ Result<bool> Server::start() {
                                 *limits_, *limit_state_, logs_db_path(),
                                 [this](std::string_view g) { return cfg_->has_gateway(g); }));
   admin_->handle("/rules", admin::rules_handler(*waf_, logs_db_path()));
-  admin_->handle("/incidents", admin::incidents_handler(*incidents_));
   auto admin_bound = admin_->listen(*admin_ep);
   if (!admin_bound) return admin_bound.error();
   // Signal handling is in place before anyone can learn our ports: a supervisor that sends SIGHUP

@@ -13,7 +13,6 @@
 
 #include "common/asio.h"
 #include "config/config.h"
-#include "incident/manager.h"
 
 namespace parapet::observe {
 class Recorder;
@@ -75,8 +74,6 @@ class Server {
   std::unique_ptr<store::SqliteStore> store_;
   std::unique_ptr<observe::Analytics> analytics_;
   std::unique_ptr<admin::LiveTail> tail_;
-  // Declared before the recorder: destroyed after it, as the recorder hands it records.
-  std::unique_ptr<incident::Manager> incidents_;
   std::unique_ptr<observe::Recorder> recorder_;
   std::unique_ptr<access::Registry> access_;
   // Circuit breakers live here, outside the config snapshot, so a reload keeps their state.
