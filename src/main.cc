@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   parapet::cli::add_circuits_command(app);
   parapet::cli::add_cache_command(app);
   parapet::cli::add_limits_command(app);
+  parapet::cli::add_incident_command(app);
   app.add_subcommand("version", "Print the version")->callback([] {
     std::printf("parapet %s\n", PARAPET_VERSION);
   });

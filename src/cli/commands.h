@@ -17,5 +17,6 @@ void add_circuits_command(CLI::App& app);  // circuits.cc
 
 // limits.cc
 void add_limits_command(CLI::App& app);
+void add_incident_command(CLI::App& app);  // incident.cc
 
 }  // namespace parapet::cli

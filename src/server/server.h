@@ -37,6 +37,9 @@ namespace parapet::limits {
 class Registry;
 class State;
 }  // namespace parapet::limits
+namespace parapet::incident {
+class Manager;
+}
 
 namespace parapet::server {
 
@@ -79,6 +82,7 @@ class Server {
   // keeps the counters (docs/limits.md).
   std::unique_ptr<limits::Registry> limits_;
   std::unique_ptr<limits::State> limit_state_;
+  std::unique_ptr<incident::Manager> incidents_;  // a recorder consumer; stopped with it
   std::unique_ptr<AdminServer> admin_;
   std::unique_ptr<asio::signal_set> signals_;
   bool draining_ = false;
