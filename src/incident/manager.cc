@@ -23,7 +23,11 @@ Manager::Manager(Options o, std::unique_ptr<Store> store, std::string logs_db, C
       store_(std::move(store)),
       logs_db_(std::move(logs_db)),
       clock_(clock ? std::move(clock) : Clock(system_now_us)),
-      poster_(poster ? std::move(poster) : Poster(http_post_json)),
+      poster_(poster
+                  ? std::move(poster)
+                  : Poster([](const std::string& url, const std::string& body, int64_t timeout_us) {
+                      return http_post_json(url, body, timeout_us, "");
+                    })),
       detectors_(make_detectors(o_)),
       destinations_(o_.destinations),
       call_link_(o_.call_link) {}
@@ -187,6 +191,19 @@ void Manager::set_status_locked(Incident& inc, Status to, const std::string& aut
 void Manager::handle(const Signal& s) {
   std::lock_guard l(mu_);
   std::string subject = s.key();
+  if (s.detector == "circuit_open") {
+    // A breaker change is part of the story of every open incident about that provider.
+    for (const auto& other : store_->list(true)) {
+      std::string_view subj = other.subject;
+      size_t colon = subj.find(':');
+      std::string_view rest = colon == std::string_view::npos ? subj : subj.substr(colon + 1);
+      if (other.subject != subject && (rest == s.subject || rest.starts_with(s.subject + "/"))) {
+        (void)store_->add_timeline(other.id, s.at_us, "circuit", kAuto,
+                                   s.firing ? "circuit breaker opened for " + s.subject
+                                            : "circuit breaker closed again for " + s.subject);
+      }
+    }
+  }
   auto open = store_->open_for_subject(subject);
   std::string text = std::string(s.firing ? "fired: " : "cleared: ") + s.title + " — " + s.evidence;
   if (!open) {

@@ -95,7 +95,9 @@ class Manager final : public core::RecordConsumer {
   std::thread notifier_;
 };
 
-// Plain HTTP POST of a JSON body (notify.cc); https URLs are refused for now.
-Result<int> http_post_json(const std::string& url, const std::string& body, int64_t timeout_us);
+// POST of a JSON body over http:// or https:// (notify.cc); https verifies the peer against the
+// system store plus `ca_file` (may be "") and checks the host name.
+Result<int> http_post_json(const std::string& url, const std::string& body, int64_t timeout_us,
+                           const std::string& ca_file);
 
 }  // namespace parapet::incident

@@ -156,8 +156,13 @@ Result<bool> Server::start() {
     auto ist = incident::Store::open(
         (std::filesystem::path(cfg_->server.data_dir) / "incidents.db").string());
     if (!ist) return ist.error();
-    incidents_ =
-        std::make_unique<incident::Manager>(cfg_->incident, std::move(*ist), logs_db_path());
+    // https destinations trust what upstreams trust: the system store plus [upstream] ca_file.
+    incidents_ = std::make_unique<incident::Manager>(
+        cfg_->incident, std::move(*ist), logs_db_path(), incident::Manager::Clock{},
+        [ca = cfg_->upstream.ca_file](const std::string& url, const std::string& body,
+                                      int64_t timeout_us) {
+          return incident::http_post_json(url, body, timeout_us, ca);
+        });
     recorder_->add_consumer(*incidents_);
     incidents_->start();
   }

@@ -11,7 +11,9 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFile, spawn } from 'node:child_process';
+import https from 'node:https';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { startGateway, startFakeProvider, parapetBin } from './lib/harness.mjs';
 import { request, postJson, waitFor } from './lib/util.mjs';
@@ -301,4 +303,60 @@ test('status summary.json and follow-ups', async () => {
   const after = (await request(`${gw.adminUrl}/status/summary.json`, { method: 'GET' })).json();
   assert.equal(after.status.indicator, 'critical');
   assert.ok(after.incidents.some((i) => i.name === 'Leaked key'));
+});
+
+test('notifications over https (verified with [upstream] ca_file); failed deliveries retried and recorded', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parapet-inc-tls-'));
+  const ossl = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  ossl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Parapet Incident Test CA',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  ossl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' +
+    'keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n');
+  ossl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
+    '-out', 'server.pem', '-days', '2', '-extfile', 'server.ext');
+  const got = [];
+  const srv = https.createServer({ key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')) }, (req, res) => {
+    let b = '';
+    req.on('data', (c) => (b += c));
+    req.on('end', () => { got.push({ path: req.url, body: JSON.parse(b) }); res.end('ok'); });
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const closed = await freePort();
+  const g = await startGateway({
+    config: `
+[upstream]
+ca_file = "${join(dir, 'ca.pem')}"
+[[incident.notify]]
+stream = "comms"
+kind = "slack"
+url = "https://127.0.0.1:${srv.address().port}/comms"
+[[incident.notify]]
+stream = "comms"
+kind = "webhook"
+url = "http://127.0.0.1:${closed}/nobody-home"
+`,
+  });
+  try {
+    const res = await postJson(`${g.adminUrl}/incidents`, { title: 'TLS check', severity: 4, author: 'it' });
+    assert.equal(res.status, 201);
+    const id = res.json().incident.id;
+    await waitFor(() => got.some((m) => m.path === '/comms' && m.body.text.includes(`Incident #${id}`)),
+      { timeoutMs: 10_000, what: 'the comms message over https' });
+    let tl;
+    await waitFor(async () => {
+      tl = (await request(`${g.adminUrl}/incidents/${id}`, { method: 'GET' })).json();
+      return tl.timeline.filter((e) => e.kind === 'notify_failed').length >= 2;
+    }, { timeoutMs: 15_000, intervalMs: 200, what: 'two failed attempts in the timeline' });
+    assert.ok(tl.timeline.some((e) => e.kind === 'notify' && e.text.startsWith('sent to slack (comms): HTTP 200')));
+    assert.match(tl.timeline.find((e) => e.kind === 'notify_failed').text, /attempt 1 to webhook \(comms\) failed: .*; retry in 1s/);
+    const pending = tl.notifications.find((n) => n.kind === 'webhook');
+    assert.equal(pending.state, 'pending');
+    assert.ok(pending.attempts >= 2);
+  } finally {
+    await g.stop();
+    await new Promise((r) => srv.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -208,6 +208,27 @@ TEST_F(IncidentManagerTest, AlertmanagerGroupIsDeclaredAndMitigatedWhenResolved)
   EXPECT_EQ(m->store().get(open[0].id)->status, Status::kMitigated);
 }
 
+TEST_F(IncidentManagerTest, CircuitChangesJoinOpenIncidentsOfThatProvider) {
+  auto m = manager(opts());
+  for (int i = 0; i < 20; ++i) second(*m, 200);
+  second(*m, 500);
+  auto open = m->store().list(true);
+  ASSERT_EQ(open.size(), 1u);
+  Signal c;
+  c.detector = "circuit_open";
+  c.subject = "openai";
+  c.firing = true;
+  c.title = "Circuit breaker open for openai";
+  c.at_us = now_;
+  m->handle(c);
+  bool found = false;
+  for (auto& e : m->store().timeline(open[0].id)) {
+    found = found || (e.kind == "circuit" && e.text == "circuit breaker opened for openai");
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(m->store().list(true).size(), 2u);  // the breaker has its own incident too
+}
+
 TEST_F(IncidentManagerTest, FollowUpsByPriorityWithOverdue) {
   auto m = manager(opts());
   auto inc = m->declare("Key leak", 1, "sec", "", "");
