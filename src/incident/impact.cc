@@ -3,24 +3,38 @@
 #include <filesystem>
 
 #include "store/sqlite.h"
+#include "store/where.h"
 
 namespace parapet::incident {
 
 namespace {
+// The id bounds only let SQLite seek the requests_id index (ids are ULIDs sorted by time, see
+// store/where.h); start_us decides.
+constexpr const char* kWindow = "start_us >= ?1 AND start_us < ?2 AND id >= ?4 AND id < ?5";
+constexpr int64_t kIdLagMs = 5 * 60'000;  // SqliteStore's default id_lag
+
+void bind_window(sqlite3_stmt* st, int64_t from, int64_t to, int64_t slow, const std::string& lo,
+                 const std::string& hi) {
+  sqlite3_bind_int64(st, 1, from);
+  sqlite3_bind_int64(st, 2, to);
+  sqlite3_bind_int64(st, 3, slow);
+  store::bind_text(st, 4, lo);
+  store::bind_text(st, 5, hi);
+}
+
 constexpr const char* kAffected =
     "(status >= 500 OR error_type LIKE 'upstream\\_%' ESCAPE '\\' OR total_us >= ?3)";
 
 Result<std::vector<std::pair<std::string, int64_t>>> group(sqlite3* db, const std::string& expr,
                                                            int64_t from, int64_t to, int64_t slow) {
   std::vector<std::pair<std::string, int64_t>> out;
-  auto st = store::prepare(db, "SELECT " + expr +
-                                   " AS g, count(*) FROM requests WHERE start_us >= ?1 "
-                                   "AND start_us < ?2 AND " +
-                                   kAffected + " GROUP BY g ORDER BY count(*) DESC, g LIMIT 50");
+  auto st = store::prepare(db, "SELECT " + expr + " AS g, count(*) FROM requests WHERE " + kWindow +
+                                   " AND " + kAffected +
+                                   " GROUP BY g ORDER BY count(*) DESC, g LIMIT 50");
   if (!st) return st.error();
-  sqlite3_bind_int64(st->get(), 1, from);
-  sqlite3_bind_int64(st->get(), 2, to);
-  sqlite3_bind_int64(st->get(), 3, slow);
+  std::string lo = store::id_floor(from / 1000 - store::kIdLeadMs);
+  std::string hi = store::id_floor(to / 1000 + 1 + kIdLagMs);
+  bind_window(st->get(), from, to, slow, lo, hi);
   while (sqlite3_step(st->get()) == SQLITE_ROW) {
     out.emplace_back(store::column_text(st->get(), 0), sqlite3_column_int64(st->get(), 1));
   }
@@ -57,11 +71,12 @@ Result<Impact> compute_impact(const std::string& logs_db, int64_t from_us, int64
       "coalesce(sum(status >= 500 OR error_type LIKE 'upstream\\_%' ESCAPE '\\'),0), "
       "coalesce(sum(total_us >= ?3),0), coalesce(sum(cost_micros),0), "
       "coalesce(sum(CASE WHEN status >= 500 OR error_type LIKE 'upstream\\_%' ESCAPE '\\' "
-      "THEN cost_micros ELSE 0 END),0) FROM requests WHERE start_us >= ?1 AND start_us < ?2");
+      "THEN cost_micros ELSE 0 END),0) FROM requests WHERE " +
+          std::string(kWindow));
   if (!st) return st.error();
-  sqlite3_bind_int64(st->get(), 1, from_us);
-  sqlite3_bind_int64(st->get(), 2, to_us);
-  sqlite3_bind_int64(st->get(), 3, slow_us);
+  std::string lo = store::id_floor(from_us / 1000 - store::kIdLeadMs);
+  std::string hi = store::id_floor(to_us / 1000 + 1 + kIdLagMs);
+  bind_window(st->get(), from_us, to_us, slow_us, lo, hi);
   if (sqlite3_step(st->get()) == SQLITE_ROW) {
     im.requests = sqlite3_column_int64(st->get(), 0);
     im.failed = sqlite3_column_int64(st->get(), 1);
