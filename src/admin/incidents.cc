@@ -136,6 +136,12 @@ Reply on_incident(incident::Manager& m, const Request& r, int64_t id, std::strin
     c.status = incident::Status::kResolved;
   } else if (rest == "/decline") {
     c.status = incident::Status::kDeclined;
+  } else if (rest == "/merge") {
+    std::string into = opt(*body, "into");
+    auto [p, ec] = std::from_chars(into.data(), into.data() + into.size(), c.merged_into);
+    if (ec != std::errc() || p != into.data() + into.size() || c.merged_into <= 0) {
+      return error_reply(make_error(ErrorCode::kBadRequest, "merge wants {\"into\": ID}"));
+    }
   } else if (rest.empty()) {
     for (const auto& [k, v] : *body) {
       if (k == "status") {

@@ -7,6 +7,7 @@
 //                                         "title","summary","author"} (any subset)
 //   POST /incidents/ID/notes             {"text","author"}
 //   POST /incidents/ID/{declare,mitigate,resolve,decline}   {"author"} (body optional)
+//   POST /incidents/ID/merge             {"into": OTHER_ID} → merged into that open incident
 //   GET  /incidents/ID/impact            figures from the log store for the incident's window
 //   GET  /incidents/ID/postmortem[?public=1]   Markdown
 //   POST /incidents/ID/followups         {"title","owner","due","threat","vulnerability",

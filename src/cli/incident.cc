@@ -5,6 +5,7 @@
 //   update ID ...           --status, --severity, --commander, --comms, --scribe, --title
 //   note ID TEXT            add a note to the timeline
 //   mitigate|resolve|decline ID
+//   merge ID --into OTHER
 //   postmortem ID [--public] [-o FILE]   the Markdown write-up
 //   followup ID --title T [--owner --due --threat --vulnerability --likelihood]
 //   followups [ID] [--all]  follow-up actions by priority (threat x vulnerability x likelihood)
@@ -28,7 +29,7 @@ struct IncArgs {
   std::string admin = "127.0.0.1:8701";
   bool json = false, all = false, pub = false;
   std::string id, title, severity, summary, commander, comms, scribe, status, text, author, out;
-  std::string owner, due, threat, vulnerability, likelihood;
+  std::string owner, due, threat, vulnerability, likelihood, into;
 };
 
 int fail(const std::string& msg) {
@@ -153,6 +154,7 @@ int run_update(const IncArgs& a, const std::string& action) {
   field(b, "scribe", a.scribe);
   field(b, "title", a.title);
   field(b, "summary", a.summary);
+  field(b, "into", a.into);
   field(b, "author", author(a));
   b += '}';
   std::string body;
@@ -290,6 +292,10 @@ void add_incident_command(CLI::App& app) {
     std::string act = action;
     sc->callback([a, act] { std::exit(run_update(*a, act)); });
   }
+  auto* mg = c->add_subcommand("merge", "Merge an incident into another open one");
+  mg->add_option("id", a->id)->required();
+  mg->add_option("--into", a->into, "The incident that carries on")->required();
+  mg->callback([a] { std::exit(run_update(*a, "merge")); });
   auto* fu = c->add_subcommand("followup", "Add a follow-up action to an incident");
   fu->add_option("id", a->id, "Incident id")->required();
   fu->add_option("--title", a->title)->required();

@@ -288,7 +288,7 @@ Result<Incident> Manager::declare(std::string title, int severity, std::string a
   return inc;
 }
 
-Result<Incident> Manager::update(int64_t id, const Change& c, const std::string& author) {
+Result<Incident> Manager::update(int64_t id, Change c, const std::string& author) {
   std::lock_guard l(mu_);
   auto got = store_->get(id);
   if (!got) return make_error(ErrorCode::kNotFound, "no incident " + std::to_string(id));
@@ -331,7 +331,27 @@ Result<Incident> Manager::update(int64_t id, const Change& c, const std::string&
     inc.severity = *c.severity;
     changed = true;
   }
-  if (c.merged_into) inc.merged_into = c.merged_into;
+  if (c.merged_into) {
+    // Merging: this incident's story continues in the target, which gets a pointer back.
+    if (c.merged_into == inc.id) {
+      return make_error(ErrorCode::kBadRequest, "cannot merge an incident into itself");
+    }
+    auto target = store_->get(c.merged_into);
+    if (!target || !is_open(target->status)) {
+      return make_error(ErrorCode::kBadRequest,
+                        "merge target " + std::to_string(c.merged_into) + " is not open");
+    }
+    if (!transition_allowed(inc.status, Status::kMerged)) {
+      return make_error(ErrorCode::kBadRequest,
+                        "cannot merge a " + std::string(status_name(inc.status)) + " incident");
+    }
+    inc.merged_into = c.merged_into;
+    changed = true;
+    (void)store_->add_timeline(
+        target->id, now, "merged", author,
+        "incident #" + std::to_string(inc.id) + " (" + inc.title + ") merged into this one");
+    c.status = Status::kMerged;
+  }
   if (changed) {
     inc.updated_us = now;
     (void)store_->update(inc);

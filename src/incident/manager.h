@@ -57,7 +57,8 @@ class Manager final : public core::RecordConsumer {
 
   Result<Incident> declare(std::string title, int severity, std::string author, std::string summary,
                            std::string commander);
-  Result<Incident> update(int64_t id, const Change& c, const std::string& author);
+  // merged_into set: the incident becomes merged into that (open) one.
+  Result<Incident> update(int64_t id, Change c, const std::string& author);
   Result<bool> note(int64_t id, const std::string& author, const std::string& text);
   // Follow-ups: recorded in the incident's timeline too. REQUIRES: threat, vulnerability,
   // likelihood in 1..5 (checked).

@@ -192,6 +192,14 @@ test('by hand through the CLI: declare, assign, note, resolve', async () => {
   assert.match(show, /active → resolved/);
   const { stdout: list } = await cli('list', '--all');
   assert.match(list, /Checkout answers look wrong/);
+  // Merge a duplicate into it... refused (resolved), then into a fresh open one.
+  const { stdout: d2 } = await cli('declare', '--title', 'Duplicate report');
+  const dup = d2.match(/declared incident (\d+)/)[1];
+  await assert.rejects(cli('merge', dup, '--into', id), /is not open/);
+  const { stdout: d3 } = await cli('declare', '--title', 'Main thread');
+  const main = d3.match(/declared incident (\d+)/)[1];
+  const { stdout: m } = await cli('merge', dup, '--into', main);
+  assert.match(m, new RegExp(`incident ${dup} is merged`));
   // A bad transition is refused.
   await assert.rejects(cli('update', id, '--status', 'triage'), /cannot go from resolved to triage/);
   // Admin API: unknown incident 404.

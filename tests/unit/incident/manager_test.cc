@@ -229,6 +229,28 @@ TEST_F(IncidentManagerTest, CircuitChangesJoinOpenIncidentsOfThatProvider) {
   EXPECT_EQ(m->store().list(true).size(), 2u);  // the breaker has its own incident too
 }
 
+TEST_F(IncidentManagerTest, MergeMovesTheStoryIntoAnOpenIncident) {
+  auto m = manager(opts());
+  auto a = m->declare("Checkout errors", 2, "x", "", "");
+  auto b = m->declare("Payments errors", 3, "y", "", "");
+  ASSERT_TRUE(a.ok() && b.ok());
+  Change self;
+  self.merged_into = b->id;
+  EXPECT_FALSE(m->update(b->id, self, "y").ok());
+  Change c;
+  c.merged_into = a->id;
+  auto merged = m->update(b->id, c, "y");
+  ASSERT_TRUE(merged.ok()) << merged.error().message;
+  EXPECT_EQ(merged->status, Status::kMerged);
+  EXPECT_EQ(merged->merged_into, a->id);
+  bool pointer = false;
+  for (auto& e : m->store().timeline(a->id)) pointer = pointer || e.kind == "merged";
+  EXPECT_TRUE(pointer);
+  Change again;
+  again.merged_into = b->id;  // into a merged (closed) one: refused
+  EXPECT_FALSE(m->update(a->id, again, "x").ok());
+}
+
 TEST_F(IncidentManagerTest, FollowUpsByPriorityWithOverdue) {
   auto m = manager(opts());
   auto inc = m->declare("Key leak", 1, "sec", "", "");
