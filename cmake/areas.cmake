@@ -64,10 +64,13 @@ parapet_area(pipeline parapet_reliability parapet_access parapet_cache parapet_c
              parapet_translate
              parapet_upstream parapet_http parapet_observe parapet_cost parapet_limits parapet_rules)
 parapet_area(admin parapet_reliability parapet_access parapet_cache parapet_limits parapet_rules
-             parapet_store
+             parapet_incident parapet_store
              parapet_observe
              parapet_http parapet_common)
 target_link_libraries(parapet_admin PRIVATE simdjson::simdjson)
 parapet_area(server parapet_pipeline parapet_config parapet_admin parapet_store)
 parapet_area(cli parapet_access parapet_http parapet_common)
 target_link_libraries(parapet_cli PRIVATE simdjson::simdjson)
+# Incident response (docs/incidents.md): detectors on the record stream, incidents, notifications.
+parapet_area(incident parapet_store parapet_observe parapet_core parapet_common)
+target_link_libraries(parapet_incident PRIVATE simdjson::simdjson)

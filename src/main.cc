@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   parapet::cli::add_cache_command(app);
   parapet::cli::add_limits_command(app);
   parapet::cli::add_rules_command(app);
+  parapet::cli::add_incident_command(app);
   app.add_subcommand("version", "Print the version")->callback([] {
     std::printf("parapet %s\n", PARAPET_VERSION);
   });

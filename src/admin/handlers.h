@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/error.h"
+#include "http/headers.h"
 #include "http/query.h"
 #include "observe/analytics.h"
 #include "observe/recorder.h"
@@ -37,7 +38,8 @@ struct Request {
   std::string_view method;
   std::string_view path;  // without the query
   const http::Query& query;
-  std::string_view body;  // decoded request body (JSON for write endpoints)
+  std::string_view body;                      // decoded request body (JSON for write endpoints)
+  const http::HeaderList* headers = nullptr;  // request headers (signature checks)
 };
 using Handler = std::function<Reply(const Request&)>;
 

@@ -157,14 +157,18 @@ Reply hunt(const rules::Registry& reg, const std::string& logs_db, const Request
 
 }  // namespace
 
-Handler rules_handler(rules::Registry& reg, std::string logs_db) {
-  return [&reg, logs_db](const Request& r) -> Reply {
+Handler rules_handler(rules::Registry& reg, std::string logs_db, RulesChanged on_change) {
+  return [&reg, logs_db, on_change](const Request& r) -> Reply {
     int64_t now_ms = now_us() / 1000;
     if (r.path == "/rules" && (r.method == "GET" || r.method == "HEAD")) return list(reg);
     if (r.path == "/rules" && r.method == "POST") {
       auto v = reg.deploy(r.body, who(r), now_ms);
       if (!v) return error_reply(v.error());
       auto set = reg.current();
+      if (on_change) {
+        on_change("WAF rules version " + std::to_string(*v) + " deployed through the " + who(r) +
+                  " (" + std::to_string(set->rules().size()) + " rules)");
+      }
       std::string out = "{";
       num(out, "version", static_cast<int64_t>(*v));
       num(out, "rules", static_cast<int64_t>(set->rules().size()));
@@ -175,6 +179,10 @@ Handler rules_handler(rules::Registry& reg, std::string logs_db) {
     if (r.path == "/rules/rollback" && r.method == "POST") {
       auto v = reg.rollback(who(r), now_ms);
       if (!v) return error_reply(v.error());
+      if (on_change) {
+        on_change("WAF rules rolled back to version " + std::to_string(*v) + " through the " +
+                  who(r));
+      }
       return {200, "application/json", "{\"version\":" + std::to_string(*v) + "}"};
     }
     if (r.path == "/rules/hunt" && (r.method == "POST" || r.method == "GET")) {

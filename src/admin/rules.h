@@ -9,6 +9,7 @@
 // Thread-safety: runs on the admin thread; the Registry is thread-safe.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "admin/handlers.h"
@@ -16,6 +17,9 @@
 
 namespace parapet::admin {
 
-Handler rules_handler(rules::Registry& registry, std::string logs_db);
+// on_change (may be empty) hears every deployment and rollback that took effect, e.g. so open
+// incidents' timelines show it (docs/incidents.md).
+using RulesChanged = std::function<void(const std::string& what)>;
+Handler rules_handler(rules::Registry& registry, std::string logs_db, RulesChanged on_change = {});
 
 }  // namespace parapet::admin

@@ -18,6 +18,7 @@
 #include "common/url.h"
 #include "cost/price_table.h"
 #include "dlp/policy.h"
+#include "incident/options.h"
 #include "limits/rule.h"
 #include "providers/provider.h"
 #include "reliability/options.h"
@@ -132,6 +133,7 @@ struct Snapshot {
   LogOptions logs;                   // start-only: the store is opened once
   reliability::Options reliability;  // retries, fallbacks, circuit breaker (docs/reliability.md)
   CacheOptions cache;
+  incident::Options incident;               // [incident] (docs/incidents.md)
   std::vector<GatewayCache> gateway_cache;  // gateways with cache settings
   // The built-in price table with price_file merged on top; reloads with the config.
   std::shared_ptr<const cost::PriceTable> prices;

@@ -167,6 +167,8 @@ Result<bool> read_access(Snapshot& s, const toml::table& root) {
 }
 }  // namespace
 
+// incident_config.cc
+Result<bool> apply_incident_toml(Snapshot& s, const toml::table& root);
 // cache_options.cc
 Result<bool> apply_cache_toml(Snapshot& s, const toml::table& root);
 Result<bool> apply_gateway_cache_toml(Snapshot& s, const std::string& gateway,
@@ -177,8 +179,9 @@ namespace {
 Result<bool> apply_toml(Snapshot& s, const toml::table& root) {
   PARAPET_TRY(only_keys(root, "root",
                         {"server", "limits", "upstream", "gateways", "providers", "upstreams",
-                         "cost", "logs", "access", "cache", "circuit_breaker"}));
+                         "cost", "logs", "access", "cache", "circuit_breaker", "incident"}));
   PARAPET_TRY(read_access(s, root));
+  PARAPET_TRY(apply_incident_toml(s, root));
   PARAPET_TRY(apply_cache_toml(s, root));
   PARAPET_TRY(read_circuit_breaker(s, root));
   if (auto* t = root["logs"].as_table()) {

@@ -128,7 +128,7 @@ awaitable<void> AdminServer::session(std::shared_ptr<tcp::socket> sp) {
       co_await export_logs(s, query);
       co_return;
     }
-    admin::Reply reply = route(h.method, path, query, parser.body());
+    admin::Reply reply = route(h.method, path, query, parser.body(), &h.headers);
     bool close = !h.keep_alive || stopped_;
     if (!co_await write_whole(s, reply.status, reply.content_type, reply.body, close) || close) {
       co_return;
@@ -141,14 +141,15 @@ void AdminServer::handle(std::string prefix, admin::Handler h) {
 }
 
 admin::Reply AdminServer::route(std::string_view method, std::string_view path,
-                                const http::Query& q, std::string_view body) {
+                                const http::Query& q, std::string_view body,
+                                const http::HeaderList* headers) {
   // The admin listener serves its API at the root; "/admin/..." is accepted as the same path so
   // URLs written the way the docs name them ("GET /admin/keys") work too.
   if (path.starts_with("/admin/")) path.remove_prefix(6);
   for (const auto& [prefix, h] : handlers_) {
     if (path == prefix ||
         (path.starts_with(prefix) && path.size() > prefix.size() && path[prefix.size()] == '/')) {
-      return h(admin::Request{method, path, q, body});
+      return h(admin::Request{method, path, q, body, headers});
     }
   }
   if (method != "GET" && method != "HEAD") {

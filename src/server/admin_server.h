@@ -38,7 +38,7 @@ class AdminServer {
   awaitable<void> tail(tcp::socket& s, const http::Query& q);
   awaitable<void> export_logs(tcp::socket& s, const http::Query& q);
   admin::Reply route(std::string_view method, std::string_view path, const http::Query& q,
-                     std::string_view body);
+                     std::string_view body, const http::HeaderList* headers = nullptr);
 
   asio::io_context& ioc_;
   tcp::acceptor acceptor_;

@@ -11,11 +11,13 @@
 #include "access/registry.h"
 #include "admin/cache.h"
 #include "admin/circuits.h"
+#include "admin/incidents.h"
 #include "admin/keys.h"
 #include "admin/limits.h"
 #include "admin/live_tail.h"
 #include "admin/rules.h"
 #include "cache/cache.h"
+#include "incident/manager.h"
 #include "limits/counters.h"
 #include "limits/metrics.h"
 #include "limits/registry.h"
@@ -100,6 +102,7 @@ Server::~Server() {
   // Workers first (they offer records), then the recorder (it drains into the consumers).
   workers_.clear();
   if (recorder_) recorder_->stop();
+  if (incidents_) incidents_->stop();
 }
 
 Result<bool> Server::start() {
@@ -157,6 +160,21 @@ Result<bool> Server::start() {
   if (cfg_->logs.store) recorder_->add_consumer(*store_);
   recorder_->add_consumer(*analytics_);
   recorder_->add_consumer(*tail_);
+  {
+    // Incidents: detectors on the record stream, after the store so impact queries see the batch.
+    auto ist = incident::Store::open(
+        (std::filesystem::path(cfg_->server.data_dir) / "incidents.db").string());
+    if (!ist) return ist.error();
+    // https destinations trust what upstreams trust: the system store plus [upstream] ca_file.
+    incidents_ = std::make_unique<incident::Manager>(
+        cfg_->incident, std::move(*ist), logs_db_path(), incident::Manager::Clock{},
+        [ca = cfg_->upstream.ca_file](const std::string& url, const std::string& body,
+                                      int64_t timeout_us) {
+          return incident::http_post_json(url, body, timeout_us, ca);
+        });
+    recorder_->add_consumer(*incidents_);
+    incidents_->start();
+  }
   recorder_->start();
   shared_->recorder = recorder_.get();
   cache::Options co;
@@ -183,13 +201,27 @@ Result<bool> Server::start() {
       AdminHooks{[this] { return draining_; }, [this] { return metrics_text(); },
                  [this] { return cfg_->generation; }});
   admin_->handle("/keys", admin::keys_handler(*access_));
+  admin_->handle("/incidents", admin::incidents_handler(*incidents_));
+  admin_->handle("/status", admin::status_handler(*incidents_, [this] {
+                   // Components: providers that answered in the last 24 hours.
+                   int64_t now = now_ms() * 1000;
+                   std::vector<std::string> out;
+                   for (const auto& row : analytics_->query(now - 86'400'000'000LL, now + 1,
+                                                            observe::kGroupProvider)) {
+                     if (!row.group.provider.empty()) out.push_back(row.group.provider);
+                   }
+                   return out;
+                 }));
   admin_->handle("/circuits", admin::circuits_handler(*breakers_));
   admin_->handle("/cache",
                  [c = cache_.get()](const admin::Request& r) { return admin::cache_admin(*c, r); });
   admin_->handle("/limits", admin::limits_handler(
                                 *limits_, *limit_state_, logs_db_path(),
                                 [this](std::string_view g) { return cfg_->has_gateway(g); }));
-  admin_->handle("/rules", admin::rules_handler(*waf_, logs_db_path()));
+  admin_->handle("/rules",
+                 admin::rules_handler(*waf_, logs_db_path(), [this](const std::string& w) {
+                   incidents_->change_applied("rules", w);
+                 }));
   auto admin_bound = admin_->listen(*admin_ep);
   if (!admin_bound) return admin_bound.error();
   // Signal handling is in place before anyone can learn our ports: a supervisor that sends SIGHUP
@@ -248,6 +280,8 @@ void Server::reload() {
   }
   cfg_ = *next;
   for (auto& w : workers_) w->update_config(cfg_, tls);
+  incidents_->set_destinations(cfg_->incident.destinations, cfg_->incident.call_link);
+  incidents_->config_reloaded(cfg_->generation);
   std::fprintf(stderr, "parapet: config reloaded (generation %llu)\n",
                static_cast<unsigned long long>(cfg_->generation));
 }

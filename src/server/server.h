@@ -41,6 +41,9 @@ namespace parapet::limits {
 class Registry;
 class State;
 }  // namespace parapet::limits
+namespace parapet::incident {
+class Manager;
+}
 
 namespace parapet::server {
 
@@ -86,6 +89,7 @@ class Server {
   // WAF rules (managed + deployed, persisted in control.db) and their match counters.
   std::unique_ptr<rules::Registry> waf_;
   std::unique_ptr<rules::MatchCounters> waf_counters_;
+  std::unique_ptr<incident::Manager> incidents_;  // a recorder consumer; stopped with it
   std::unique_ptr<AdminServer> admin_;
   std::unique_ptr<asio::signal_set> signals_;
   bool draining_ = false;
