@@ -30,6 +30,8 @@ struct Signal {
   int64_t at_us = 0;
   int64_t window_us = 0;     // how far back the evidence reaches (impact window start)
   bool declare_now = false;  // skip triage (external alerts that already passed their own delay)
+  // Context, not a problem: goes into every open incident's timeline and opens none (fallbacks).
+  bool timeline_only = false;
   std::string key() const { return detector + ":" + subject; }
 };
 

@@ -191,6 +191,12 @@ void Manager::set_status_locked(Incident& inc, Status to, const std::string& aut
 void Manager::handle(const Signal& s) {
   std::lock_guard l(mu_);
   std::string subject = s.key();
+  if (s.timeline_only) {
+    for (const auto& inc : store_->list(true)) {
+      (void)store_->add_timeline(inc.id, s.at_us, s.detector, kAuto, s.title + " — " + s.evidence);
+    }
+    return;
+  }
   if (s.detector == "circuit_open") {
     // A breaker change is part of the story of every open incident about that provider.
     for (const auto& other : store_->list(true)) {

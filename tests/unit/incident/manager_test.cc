@@ -229,6 +229,30 @@ TEST_F(IncidentManagerTest, CircuitChangesJoinOpenIncidentsOfThatProvider) {
   EXPECT_EQ(m->store().list(true).size(), 2u);  // the breaker has its own incident too
 }
 
+// Fallback answers (record.step > 0) go into the open incident's timeline, once when they start
+// and once when they stop, and open no incident of their own.
+TEST_F(IncidentManagerTest, FallbackUseJoinsOpenIncidentsAndOpensNone) {
+  auto m = manager(opts());
+  ASSERT_TRUE(m->declare("Answers from openai look wrong", 3, "alice", "", "").ok());
+  auto open = m->store().list(true);
+  ASSERT_EQ(open.size(), 1u);
+  auto fb = rec(200);
+  fb.provider = "anthropic";
+  fb.step = 1;
+  m->consume(std::vector<observe::RequestRecord>{fb});
+  now_ += 120 * kS;  // a whole window without fallback answers
+  m->consume(std::vector<observe::RequestRecord>{rec(200)});
+  std::vector<std::string> texts;
+  for (auto& e : m->store().timeline(open[0].id)) {
+    if (e.kind == "fallback") texts.push_back(e.text);
+  }
+  ASSERT_EQ(texts.size(), 2u);
+  EXPECT_NE(texts[0].find("answering from a fallback, latest anthropic (step 1)"),
+            std::string::npos);
+  EXPECT_NE(texts[1].find("has not needed a fallback"), std::string::npos);
+  EXPECT_EQ(m->store().list(true).size(), 1u);
+}
+
 TEST_F(IncidentManagerTest, MergeMovesTheStoryIntoAnOpenIncident) {
   auto m = manager(opts());
   auto a = m->declare("Checkout errors", 2, "x", "", "");

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "incident/detectors/breaker.h"
+#include "incident/detectors/fallback.h"
 #include "incident/detectors/latency.h"
 #include "incident/detectors/spend.h"
 #include "incident/detectors/surge.h"
@@ -148,6 +149,32 @@ TEST(IncidentSurge, WafSurgeOnBlockedRecords) {
   EXPECT_EQ(out[0].severity, 2);
 }
 
+// Flagged-only matches (prompts on AI routes are flagged, not blocked) are attack traffic too;
+// a surge of requests the WAF did not match at all is not.
+TEST(IncidentSurge, WafSurgeCountsFlaggedRequestsNotPlainTraffic) {
+  auto flagged = make_waf_surge(surge_opts());
+  auto plain = make_waf_surge(surge_opts());
+  std::vector<Signal> out_flagged, out_plain;
+  for (int w = 0; w < 12; ++w) {
+    for (int i = 0; i < 30; ++i) {
+      flagged->observe(rec(kT0 + w * 10 * kS + i * 1000));
+      plain->observe(rec(kT0 + w * 10 * kS + i * 1000));
+    }
+  }
+  for (int i = 0; i < 40; ++i) {
+    auto r = rec(kT0 + 120 * kS + i * 1000);
+    plain->observe(r);
+    r.waf_action = "log";
+    r.waf_rules = "log4shell@body:content";
+    flagged->observe(r);
+  }
+  flagged->evaluate(kT0 + 130 * kS + 1, out_flagged);
+  plain->evaluate(kT0 + 130 * kS + 1, out_plain);
+  ASSERT_EQ(out_flagged.size(), 1u);
+  EXPECT_EQ(out_flagged[0].detector, "waf_surge");
+  EXPECT_TRUE(out_plain.empty());
+}
+
 TEST(IncidentSpend, FiresWhenBurningFasterThanBudget) {
   SpendOptions o;
   o.budget_micros_per_day = 86'400'000'000;  // $86400/day = $1/s
@@ -208,12 +235,43 @@ TEST(IncidentBreaker, FiresOnCircuitOpenAndClears) {
   EXPECT_FALSE(out[0].firing);
 }
 
+TEST(IncidentFallback, SignalsWhileAFallbackAnswersAndOpensNothing) {
+  BreakerOptions o;
+  o.window_us = 10 * kS;
+  FallbackDetector d(o);
+  std::vector<Signal> out;
+  auto primary = rec(kT0 + kS);
+  primary.gateway = "default";
+  primary.step = 0;
+  d.observe(primary);
+  d.evaluate(kT0 + 2 * kS, out);
+  EXPECT_TRUE(out.empty());  // the primary step answering is no fallback
+  auto r = rec(kT0 + 2 * kS);
+  r.gateway = "default";
+  r.provider = "anthropic";
+  r.step = 1;
+  d.observe(r);
+  d.evaluate(kT0 + 3 * kS, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].firing);
+  EXPECT_TRUE(out[0].timeline_only);
+  EXPECT_EQ(out[0].subject, "gateway default");
+  EXPECT_NE(out[0].title.find("anthropic (step 1)"), std::string::npos);
+  out.clear();
+  d.evaluate(kT0 + 5 * kS, out);
+  EXPECT_TRUE(out.empty());  // still within the window: no new verdict
+  d.evaluate(kT0 + 20 * kS, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_FALSE(out[0].firing);
+}
+
 TEST(IncidentDetectors, RegistryHasEveryDetector) {
   auto all = make_detectors(Options{});
   std::vector<std::string> names;
   for (auto& d : all) names.emplace_back(d->name());
-  EXPECT_EQ(names, (std::vector<std::string>{"burn_rate", "latency", "traffic_surge", "retry_storm",
-                                             "waf_surge", "spend_burn", "circuit_open"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"burn_rate", "latency", "traffic_surge", "retry_storm",
+                                      "waf_surge", "spend_burn", "circuit_open", "fallback"}));
 }
 
 }  // namespace
