@@ -281,8 +281,11 @@ test('an expired answer is never served', async () => {
 
 test('admin API, CLI and metrics: stats and purge (all, or one gateway)', async () => {
   fake.clear();
+  const onDisk = (await cacheStats()).disk.entries;
   await postJson(url('cached'), chat('purge a'), auth());
   await postJson(url('shared'), chat('purge b'), auth());
+  // Disk writes are asynchronous (a loaded machine lags): the checks below read the disk tier.
+  await waitFor(async () => (await cacheStats()).disk.entries >= onDisk + 2, { what: 'both answers on disk' });
   const s = await cacheStats();
   assert.ok(s.entries >= 2);
   assert.ok(s.hits >= 1 && s.misses >= 1 && s.bypasses >= 2);
