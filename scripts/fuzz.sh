@@ -8,8 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${FUZZ_SECONDS:-}
-# No build type: assertions stay on (Beast's included), so broken internal states crash here.
-CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DPARAPET_FUZZ=ON -DPARAPET_TESTS=OFF >/dev/null
+# Assertions stay on (Beast's included), so broken internal states crash here.
+scripts/asan_tree.sh
 ninja -C build-fuzz wire_fuzz fields_fuzz waf_fuzz translate_fuzz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

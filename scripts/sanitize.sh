@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
 # The sanitizer pass of the test command (docs/hardening.md, "Sanitizers"):
-#   1. ASan + UBSan (-fno-sanitize-recover): every unit test, then the integration files that
-#      drive the parsers (and the hostile request table), proxy, streaming, translation, WAF and
-#      DLP paths against the ASan binary.
+#   1. ASan + UBSan (-fno-sanitize-recover): every unit test, then the whole integration suite
+#      against the ASan gateway. Built with clang in build-fuzz/ (scripts/asan_tree.sh), the tree
+#      the fuzz targets come from, so the sanitized libraries compile once.
 #   2. with --tsan: TSan on the tests of everything shared between threads (limits counters and
 #      rule publication, the cache, the recorder and store writer, analytics, circuit breakers,
-#      per-address connection counts), built as their own small binary
-#      (parapet_concurrency_tests) so the pass fits the test command's time budget;
+#      per-address connection counts), built with gcc as their own small binary
+#      (parapet_concurrency_tests) in build-tsan/ so the pass fits the test command's budget;
 #      scripts/test.sh runs both.
-# Builds go to build-asan/ and build-tsan/ (Ninja + ccache, like build/), -O1: sanitizer builds
-# are for finding bugs, and -O1 compiles fast while keeping the run quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -25,13 +23,12 @@ if [[ "${1:-}" == "--tsan" ]]; then
   exit 0
 fi
 
-cmake -S . -B build-asan "${opt[@]}" -DPARAPET_SANITIZE=ON >/dev/null
-ninja -C build-asan parapet parapet_unit_tests
+scripts/asan_tree.sh
+ninja -C build-fuzz parapet parapet_unit_tests
 # Analytics.MemoryPerSeries measures the heap with mallinfo2(), which ASan's allocator replaces.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  build-asan/tests/parapet_unit_tests --gtest_brief=1 --gtest_filter='-Analytics.MemoryPerSeries'
+  build-fuzz/tests/parapet_unit_tests --gtest_brief=1 --gtest_filter='-Analytics.MemoryPerSeries'
 (cd tests/integration &&
-  ASAN_OPTIONS=detect_leaks=1 PARAPET_BIN="$root/build-asan/parapet" \
-  node --test --test-concurrency=1 framing.test.mjs hostile.test.mjs proxy.test.mjs \
-    streaming.test.mjs compat.test.mjs dlp.test.mjs waf.test.mjs upstream_faults.test.mjs)
-
+  PARAPET_CHECK_EXIT=1 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    PARAPET_BIN="$root/build-fuzz/parapet" \
+  node --test --test-concurrency=1 .)

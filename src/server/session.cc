@@ -95,7 +95,10 @@ void Session::log_local_error(const Error& e) {
 }
 
 awaitable<Session::ReadResult> Session::read_request() {
-  const config::Limits& lim = w_.config()->limits;
+  // Held for the whole read: a reload replaces the worker's snapshot while this coroutine waits
+  // for bytes, and a reference into the old one would dangle (found by the ASan integration run).
+  std::shared_ptr<const config::Snapshot> cfg = w_.config();
+  const config::Limits& lim = cfg->limits;
   parser_.reset(http::RequestLimits{lim.max_header_bytes, lim.max_header_count, lim.max_uri_bytes,
                                     lim.max_body_bytes});
   bool started = !in_.empty();

@@ -25,8 +25,9 @@ void BurnRateDetector::observe(const observe::RequestRecord& r) {
 void BurnRateDetector::evaluate(int64_t now_us, std::vector<Signal>& out) {
   double budget = std::max(1e-9, 1.0 - o_.slo);
   for (auto& [subject, s] : series_.all()) {
+    auto& series = s;  // a lambda may not capture a structured binding before clang 16
     auto burn = [&](int64_t span, int64_t* req) {
-      auto v = s.b.sum(now_us, span);
+      auto v = series.b.sum(now_us, span);
       if (req) *req = v[1] >= o_.min_failures ? v[0] : 0;
       return v[0] > 0 ? (static_cast<double>(v[1]) / static_cast<double>(v[0])) / budget : 0.0;
     };

@@ -121,6 +121,12 @@ export async function startGateway({ upstreams = {}, config, env = {}, args = []
         const result = await exited;
         clearTimeout(t);
         if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+        // Under the sanitizers (scripts/sanitize.sh) a leak or an error report at exit makes the
+        // exit code non-zero: the file fails with the report instead of passing silently.
+        if (process.env.PARAPET_CHECK_EXIT && bin === resolvePath(parapetBin()) && signal === 'SIGTERM' &&
+            result.code !== 0) {
+          throw new Error(`gateway exited with ${result.code ?? result.signal} after SIGTERM:\n${output.slice(-12000)}`);
+        }
         return result;
       }
       if (!keepData) rmSync(dataDir, { recursive: true, force: true });
