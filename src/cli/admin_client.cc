@@ -2,6 +2,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
+#include <cstdlib>
 
 #include "common/asio.h"
 #include "http/response_parser.h"
@@ -32,6 +33,10 @@ Result<int> exchange(const std::string& admin, std::string_view method, const st
   }
   std::string req = std::string(method) + " " + target + " HTTP/1.1\r\nHost: " + admin +
                     "\r\nAccept: */*\r\nConnection: close\r\n";
+  // The admin API's token (docs/access.md): the same variable the server reads.
+  if (const char* token = std::getenv("PARAPET_ADMIN_TOKEN"); token && *token) {
+    req += "Authorization: Bearer " + std::string(token) + "\r\n";
+  }
   if (!body_out.empty() || method == "POST" || method == "PUT") {
     req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body_out.size()) +
            "\r\n";

@@ -1,7 +1,10 @@
 #include "server/admin_server.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 
+#include "access/crypto.h"
 #include "common/buffer.h"
 #include "http/request_parser.h"
 #include "pipeline/exchange.h"
@@ -118,6 +121,14 @@ awaitable<void> AdminServer::session(std::shared_ptr<tcp::socket> sp) {
     std::string_view target = h.target;
     size_t qpos = target.find('?');
     std::string_view path = target.substr(0, qpos);
+    if (!authorized(path, h.headers.get("authorization"))) {
+      admin::Reply r = admin::error_reply(
+          make_error(ErrorCode::kUnauthorized,
+                     "the admin API wants Authorization: Bearer $PARAPET_ADMIN_TOKEN"));
+      if (!co_await write_whole(s, r.status, r.content_type, r.body, !h.keep_alive)) co_return;
+      if (!h.keep_alive) co_return;
+      continue;
+    }
     http::Query query(qpos == std::string_view::npos ? std::string_view()
                                                      : target.substr(qpos + 1));
     if (h.method == "GET" && path == "/logs/stream") {
@@ -134,6 +145,34 @@ awaitable<void> AdminServer::session(std::shared_ptr<tcp::socket> sp) {
       co_return;
     }
   }
+}
+
+void AdminServer::require_token(std::string_view token) {
+  token_required_ = !token.empty();
+  token_sha256_ = access::sha256(token);
+}
+
+namespace {
+// Open without the token: the probes (a load balancer has no secret), the status summary (meant
+// for a public status page) and the Slack slash command, which carries its own proof (Slack's
+// HMAC signature). Alertmanager and Prometheus can send a bearer token, so they need it.
+bool open_path(std::string_view path) {
+  if (path.starts_with("/admin/")) path.remove_prefix(6);
+  return path == "/healthz" || path == "/readyz" || path == "/status/summary.json" ||
+         path == "/incidents/slack";
+}
+}  // namespace
+
+bool AdminServer::authorized(std::string_view path, std::string_view authorization) const {
+  if (!token_required_ || open_path(path)) return true;
+  constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.size() <= kBearer.size() ||
+      !std::equal(kBearer.begin(), kBearer.end(), authorization.begin(),
+                  [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+    return false;
+  }
+  // Digests compared in constant time: neither the token's bytes nor its length leak by timing.
+  return access::digest_equal(access::sha256(authorization.substr(kBearer.size())), token_sha256_);
 }
 
 void AdminServer::handle(std::string prefix, admin::Handler h) {

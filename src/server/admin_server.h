@@ -3,6 +3,7 @@
 // Thread-safety: all methods on the admin io_context's thread.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <string>
 
@@ -29,8 +30,12 @@ class AdminServer {
   // Serves `prefix` and every path under it ("/keys" also gets "/keys/ID") with `h`. Call before
   // start(). Built-in read endpoints are matched first.
   void handle(std::string prefix, admin::Handler h);
+  // From now on every endpoint but the probes and the ones with their own check (open_path())
+  // wants `Authorization: Bearer TOKEN` (docs/access.md). Empty: no check.
+  void require_token(std::string_view token);
 
  private:
+  bool authorized(std::string_view path, std::string_view authorization) const;
   awaitable<void> accept_loop();
   awaitable<void> session(std::shared_ptr<tcp::socket> s);
   awaitable<bool> write_whole(tcp::socket& s, int status, std::string_view content_type,
@@ -48,6 +53,8 @@ class AdminServer {
   std::vector<std::pair<std::string, admin::Handler>> handlers_;
   std::vector<std::weak_ptr<tcp::socket>> open_;
   bool stopped_ = false;
+  bool token_required_ = false;
+  std::array<unsigned char, 32> token_sha256_{};
 };
 
 }  // namespace parapet::server

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -222,6 +223,11 @@ Result<bool> Server::start() {
                  admin::rules_handler(*waf_, logs_db_path(), [this](const std::string& w) {
                    incidents_->change_applied("rules", w);
                  }));
+  // The admin API's token (docs/access.md): read once at start; unset means no check, which is
+  // what the default 127.0.0.1-only admin listener is for.
+  if (const char* token = std::getenv("PARAPET_ADMIN_TOKEN"); token && *token) {
+    admin_->require_token(token);
+  }
   auto admin_bound = admin_->listen(*admin_ep);
   if (!admin_bound) return admin_bound.error();
   // Signal handling is in place before anyone can learn our ports: a supervisor that sends SIGHUP

@@ -47,9 +47,10 @@ export async function startGateway({ upstreams = {}, config, env = {}, args = []
   for (const [name, url] of Object.entries(upstreams)) argv.push('--upstream', `${name}=${url}`);
   argv.push(...args);
 
-  // Proxy variables from the test machine would change where upstream traffic goes; a test that
-  // wants a proxy passes it in `env`.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(https?|all|no)_proxy$/i.test(k)));
+  // Proxy variables from the test machine would change where upstream traffic goes, and an admin
+  // token would lock the tests out of the admin API; a test that wants either passes it in `env`.
+  const inherited = Object.fromEntries(Object.entries(process.env)
+    .filter(([k]) => !/^(https?|all|no)_proxy$/i.test(k) && k !== 'PARAPET_ADMIN_TOKEN'));
   bin = resolvePath(bin);
   const proc = spawn(bin, argv, {
     cwd: dataDir,
