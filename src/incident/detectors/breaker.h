@@ -2,30 +2,21 @@
 // set by reliability/ when the circuit is open) within the window. Reads records rather than the
 // Breakers so it needs nothing but the record stream; it clears when a whole window passes
 // without a refusal.
-// Memory: 11 buckets x 1 counter per provider.
 // Thread-safety: none (recorder thread).
 #pragma once
 
-#include "incident/buckets.h"
-#include "incident/detector.h"
-#include "incident/detectors/series.h"
+#include "incident/detectors/presence.h"
 
 namespace parapet::incident {
 
-class BreakerDetector final : public Detector {
+class BreakerDetector final : public PresenceDetector {
  public:
-  explicit BreakerDetector(BreakerOptions o) : o_(o) {}
+  explicit BreakerDetector(BreakerOptions o) : PresenceDetector(o.window_us) {}
   std::string_view name() const override { return "circuit_open"; }
-  void observe(const observe::RequestRecord& r) override;
-  void evaluate(int64_t now_us, std::vector<Signal>& out) override;
 
  private:
-  struct Series {
-    Buckets<1> b;
-    bool firing = false;
-  };
-  BreakerOptions o_;
-  SeriesMap<Series> series_;
+  std::string_view match(const observe::RequestRecord& r, std::string& detail) const override;
+  void describe(Signal& s, int64_t count, const std::string& detail) const override;
 };
 
 }  // namespace parapet::incident

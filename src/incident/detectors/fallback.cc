@@ -4,34 +4,22 @@
 
 namespace parapet::incident {
 
-void FallbackDetector::observe(const observe::RequestRecord& r) {
-  if (r.step <= 0) return;
-  Series& s = series_.get(
-      r.gateway, [&] { return Series{Buckets<1>(std::max<int64_t>(1, o_.window_us / 10), 11)}; });
-  s.b.add(record_time_us(r), {1});
-  s.last = r.provider + " (step " + std::to_string(r.step) + ")";
+std::string_view FallbackDetector::match(const observe::RequestRecord& r,
+                                         std::string& detail) const {
+  if (r.step <= 0) return {};
+  detail = r.provider + " (step " + std::to_string(r.step) + ")";
+  return r.gateway;
 }
 
-void FallbackDetector::evaluate(int64_t now_us, std::vector<Signal>& out) {
-  for (auto& [gateway, s] : series_.all()) {
-    int64_t n = s.b.sum(now_us, o_.window_us)[0];
-    bool firing = n > 0;
-    if (firing == s.firing) continue;
-    s.firing = firing;
-    Signal sig;
-    sig.detector = "fallback";
-    sig.subject = "gateway " + gateway;
-    sig.firing = firing;
-    sig.timeline_only = true;
-    sig.at_us = now_us;
-    sig.window_us = o_.window_us;
-    std::string window = std::to_string(o_.window_us / kSecond) + "s";
-    sig.title = firing ? "gateway " + gateway + " is answering from a fallback, latest " + s.last
-                       : "gateway " + gateway + " has not needed a fallback for " + window;
-    sig.evidence =
-        std::to_string(n) + " requests answered by a fallback step in the last " + window;
-    out.push_back(std::move(sig));
-  }
+void FallbackDetector::describe(Signal& s, int64_t count, const std::string& detail) const {
+  std::string gateway = s.subject;
+  s.subject = "gateway " + gateway;
+  s.timeline_only = true;
+  std::string window = std::to_string(window_us() / kSecond) + "s";
+  s.title = s.firing ? "gateway " + gateway + " is answering from a fallback, latest " + detail
+                     : "gateway " + gateway + " has not needed a fallback for " + window;
+  s.evidence =
+      std::to_string(count) + " requests answered by a fallback step in the last " + window;
 }
 
 }  // namespace parapet::incident
