@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "common/json_parse.h"
 #include "translate/translate.h"
 
 namespace parapet::translate {
@@ -18,7 +19,7 @@ namespace {
 bool valid_json(std::string_view s) {
   simdjson::dom::parser p;
   simdjson::dom::element doc;
-  return !p.parse(s.data(), s.size()).get(doc);
+  return !parse_json(p, s).get(doc);
 }
 
 // Every event is `data: <JSON>\n\n` or `data: [DONE]\n\n`, and [DONE] is the last one.

@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include "common/json_parse.h"
+
 namespace parapet::observe {
 
 namespace {
@@ -16,7 +18,7 @@ Result<std::string> parse_metadata(std::string_view header) {
   }
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
-  if (parser.parse(header.data(), header.size()).get(doc) != simdjson::SUCCESS) {
+  if (parse_json(parser, header).get(doc) != simdjson::SUCCESS) {
     return bad("not valid JSON");
   }
   simdjson::dom::object obj;

@@ -7,6 +7,7 @@
 // Thread-safety: pure.
 #include <simdjson.h>
 
+#include "common/json_parse.h"
 #include "translate/json_out.h"
 #include "translate/targets.h"
 
@@ -43,8 +44,7 @@ OpenAIError anthropic_error(int status, std::string_view body) {
   simdjson::dom::parser p;
   element doc;
   std::string_view type, message;
-  if (!p.parse(body.data(), body.size()).get(doc) &&
-      !doc["error"]["message"].get_string().get(message)) {
+  if (!parse_json(p, body).get(doc) && !doc["error"]["message"].get_string().get(message)) {
     if (doc["error"]["type"].get_string().get(type)) type = {};
     if (status < 400) status = status_for_type(type);
     return provider_error(status, message, type);
@@ -59,7 +59,7 @@ Answer anthropic_answer(const Plan& plan, int status, std::string_view body,
   simdjson::dom::parser p;
   element doc;
   simdjson::dom::array content;
-  bool parsed = !p.parse(body.data(), body.size()).get(doc);
+  bool parsed = !parse_json(p, body).get(doc);
   if (!parsed || doc["content"].get_array().get(content)) {
     std::string_view type;
     if (parsed && !doc["type"].get_string().get(type) && type == "error") {

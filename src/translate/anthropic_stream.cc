@@ -16,6 +16,7 @@
 
 #include <vector>
 
+#include "common/json_parse.h"
 #include "http/sse.h"
 #include "translate/json_out.h"
 #include "translate/targets.h"
@@ -104,7 +105,7 @@ class AnthropicStream final : public StreamTranslator {
   void on_event(std::string_view data, std::string& out) {
     element ev;
     std::string_view type;
-    if (json_.parse(data.data(), data.size()).get(ev) || ev["type"].get_string().get(type)) {
+    if (parse_json(json_, data).get(ev) || ev["type"].get_string().get(type)) {
       return;  // not an event we can read; Anthropic sends none such
     }
     if (type == "message_start") {

@@ -4,6 +4,7 @@
 
 #include <simdjson.h>
 
+#include "common/json_parse.h"
 #include "translate/json_out.h"
 
 namespace parapet::translate {
@@ -481,7 +482,7 @@ ParseResult parse_chat_request(Target target, std::string_view body) {
   simdjson::dom::parser parser;
   element doc;
   object root;
-  if (parser.parse(body).get(doc) || doc.get_object().get(root)) {
+  if (parse_json(parser, body).get(doc) || doc.get_object().get(root)) {
     out.error = bad_request("the request body is not a JSON object");
     return out;
   }

@@ -14,6 +14,7 @@
 
 #include <vector>
 
+#include "common/json_parse.h"
 #include "http/sse.h"
 #include "translate/json_out.h"
 #include "translate/targets.h"
@@ -77,8 +78,7 @@ OpenAIError gemini_error(int status, std::string_view body) {
   simdjson::dom::parser p;
   element doc;
   std::string_view message, code;
-  if (!p.parse(body.data(), body.size()).get(doc) &&
-      !doc["error"]["message"].get_string().get(message)) {
+  if (!parse_json(p, body).get(doc) && !doc["error"]["message"].get_string().get(message)) {
     if (doc["error"]["status"].get_string().get(code)) code = {};
     int64_t n;
     if (status < 400)
@@ -95,8 +95,7 @@ Answer gemini_answer(const Plan& plan, int status, std::string_view body,
   if (status < 200 || status > 299) return error_answer(gemini_error(status, body));
   simdjson::dom::parser p;
   element doc;
-  if (p.parse(body.data(), body.size()).get(doc) ||
-      doc.type() != simdjson::dom::element_type::OBJECT) {
+  if (parse_json(p, body).get(doc) || doc.type() != simdjson::dom::element_type::OBJECT) {
     return error_answer(
         provider_error(502, "the provider's answer could not be read", "bad_provider_answer"));
   }
@@ -157,8 +156,7 @@ class GeminiStream final : public StreamTranslator {
  private:
   void on_event(std::string_view data, std::string& out) {
     element doc;
-    if (json_.parse(data.data(), data.size()).get(doc) ||
-        doc.type() != simdjson::dom::element_type::OBJECT) {
+    if (parse_json(json_, data).get(doc) || doc.type() != simdjson::dom::element_type::OBJECT) {
       return;
     }
     element err;

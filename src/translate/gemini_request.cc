@@ -10,6 +10,7 @@
 // Thread-safety: pure.
 #include <simdjson.h>
 
+#include "common/json_parse.h"
 #include "translate/json_out.h"
 #include "translate/targets.h"
 
@@ -38,8 +39,7 @@ void put_function_response(std::string& out, std::string_view name, std::string_
   out += ",\"response\":";
   simdjson::dom::parser p;
   simdjson::dom::element doc;
-  if (!p.parse(text.data(), text.size()).get(doc) &&
-      doc.type() == simdjson::dom::element_type::OBJECT) {
+  if (!parse_json(p, text).get(doc) && doc.type() == simdjson::dom::element_type::OBJECT) {
     put_element(out, doc);
   } else {
     out += "{\"content\":";

@@ -102,9 +102,10 @@ TEST(TranslateFuzz, FoundByTheFuzzer) {
 
 TEST(TranslateFuzz, DegenerateInputs) {
   for (int mode = 0; mode < 256; ++mode) {
-    for (std::string_view in : {"", "{", "null", "[]", "{}", "data: {}\n\n", "data: [DONE]\n\n",
-                                "event: error\ndata: {\"type\":\"error\"}\n\n",
-                                "data: {\"error\":1}\r\n\r\n", "\xef\xbb\xbf"}) {
+    for (std::string_view in :
+         {"", "{", "null", "[]", "{}", "data: {}\n\n", "data: [DONE]\n\n",
+          "event: error\ndata: {\"type\":\"error\"}\n\n", "data: {\"error\":1}\r\n\r\n",
+          "\xef\xbb\xbf", "data\n\n", "data:\n\n", "event: message_delta\ndata\r\n\r\n"}) {
       EXPECT_EQ(run(static_cast<uint8_t>(mode), in), "") << "mode " << mode << " input " << in;
     }
   }

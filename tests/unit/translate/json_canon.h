@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/json_parse.h"
 
 namespace parapet::translate::testing {
 
@@ -70,7 +71,7 @@ inline void canon(const simdjson::dom::element& e, std::string& out) {
 inline std::string canonical(std::string_view text) {
   simdjson::dom::parser p;
   simdjson::dom::element doc;
-  if (p.parse(text.data(), text.size()).get(doc)) {
+  if (parse_json(p, text).get(doc)) {
     return "<invalid JSON: " + std::string(text) + ">";
   }
   std::string out;
@@ -81,7 +82,7 @@ inline std::string canonical(std::string_view text) {
 inline bool valid_json(std::string_view text) {
   simdjson::dom::parser p;
   simdjson::dom::element doc;
-  return !p.parse(text.data(), text.size()).get(doc);
+  return !parse_json(p, text).get(doc);
 }
 
 }  // namespace parapet::translate::testing
