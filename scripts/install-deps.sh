@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 want=(g++ cmake ninja-build ccache pkg-config libboost1.81-dev libssl-dev libcli11-dev
       libtomlplusplus-dev libsimdjson-dev libsqlite3-dev libhyperscan-dev ca-certificates)
 if [[ "${1:-}" == "--test" ]]; then
-  want+=(libgtest-dev libgmock-dev curl openssl prometheus sqlite3 valgrind
+  want+=(libgtest-dev libgmock-dev curl openssl prometheus prometheus-alertmanager sqlite3 valgrind
          clang libclang-rt-14-dev)  # clang + its runtime: libFuzzer targets (scripts/fuzz.sh)
-  # prometheus: promtool; sqlite3: durability test reads logs.db; valgrind: scripts/leakcheck.sh
+  # prometheus: promtool; prometheus-alertmanager: the incident intake test; sqlite3: the
+  # durability test reads logs.db; valgrind: scripts/leakcheck.sh
   command -v node >/dev/null 2>&1 || want+=(nodejs)
   command -v npm >/dev/null 2>&1 || want+=(npm)
 fi

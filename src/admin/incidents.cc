@@ -196,11 +196,11 @@ std::string line(const Incident& i) {
 
 // POST /incidents/slack: a Slack slash command (docs/incidents.md, "Chat").
 Reply slack_command(incident::Manager& m, const Request& r) {
-  const char* secret = std::getenv(m.options().slack_signing_secret_env.c_str());
+  const std::string env = m.options().slack_signing_secret_env;
+  const char* secret = std::getenv(env.c_str());
   if (!secret || !*secret) {
-    return error_reply(make_error(
-        ErrorCode::kOverloaded,
-        "slash commands need the signing secret in $" + m.options().slack_signing_secret_env));
+    return error_reply(
+        make_error(ErrorCode::kOverloaded, "slash commands need the signing secret in $" + env));
   }
   std::string_view ts = r.headers ? r.headers->get("x-slack-request-timestamp") : "";
   std::string_view sig = r.headers ? r.headers->get("x-slack-signature") : "";

@@ -42,6 +42,11 @@ class Detector {
   virtual void observe(const observe::RequestRecord& r) = 0;
   // Appends one Signal per subject whose verdict changed since the last call.
   virtual void evaluate(int64_t now_us, std::vector<Signal>& out) = 0;
+  // A config reload: takes the new thresholds and keeps the history (and which subjects fire) when
+  // the ring geometry (bucket width, ring length) is unchanged; returns kRestart, changing
+  // nothing, when it is not, and the caller replaces the detector with a fresh one.
+  enum class Retune { kUnchanged, kApplied, kRestart };
+  virtual Retune retune(const Options& o) = 0;
 };
 
 // Series per detector before new subjects fold into "_other_".

@@ -28,9 +28,8 @@ Manager::Manager(Options o, std::unique_ptr<Store> store, std::string logs_db, C
                   : Poster([](const std::string& url, const std::string& body, int64_t timeout_us) {
                       return http_post_json(url, body, timeout_us, "");
                     })),
-      detectors_(make_detectors(o_)),
-      destinations_(o_.destinations),
-      call_link_(o_.call_link) {}
+      enabled_(o_.enabled),
+      detectors_(make_detectors(o_)) {}
 
 Manager::~Manager() { stop(); }
 
@@ -49,7 +48,8 @@ void Manager::stop() {
 }
 
 void Manager::consume(std::span<const observe::RequestRecord> batch) {
-  if (!o_.enabled) return;
+  if (has_pending_.load(std::memory_order_acquire)) apply_pending();
+  if (!enabled_.load(std::memory_order_relaxed)) return;
   for (const auto& r : batch) {
     for (auto& d : detectors_) d->observe(r);
   }
@@ -57,7 +57,8 @@ void Manager::consume(std::span<const observe::RequestRecord> batch) {
 }
 
 void Manager::flush() {
-  if (!o_.enabled) return;
+  if (has_pending_.load(std::memory_order_acquire)) apply_pending();
+  if (!enabled_.load(std::memory_order_relaxed)) return;
   int64_t now = clock_();
   signals_.clear();
   for (auto& d : detectors_) d->evaluate(now, signals_);
@@ -65,17 +66,82 @@ void Manager::flush() {
   tick(now);
 }
 
-void Manager::set_destinations(std::vector<Destination> d, std::string call_link) {
-  std::lock_guard l(dest_mu_);
-  destinations_ = std::move(d);
-  call_link_ = std::move(call_link);
+Options Manager::options() const {
+  std::lock_guard l(opt_mu_);
+  return o_;
+}
+
+void Manager::reconfigure(Options next) {
+  {
+    std::lock_guard l(opt_mu_);
+    o_ = next;
+    pending_ = std::move(next);
+  }
+  has_pending_.store(true, std::memory_order_release);
+}
+
+// A detector that restarts its history no longer knows its subjects fire, so it would never send
+// their clear. Their incidents stop counting as firing (no automatic declaration or mitigation on
+// old evidence); the fresh detector fires again, and then clears, if the condition still holds.
+void Manager::forget_firing(std::string_view detector) {
+  std::lock_guard l(mu_);
+  int64_t now = clock_();
+  std::string prefix = std::string(detector) + ":";
+  for (auto& inc : store_->list(true)) {
+    if (!inc.firing || inc.subject.compare(0, prefix.size(), prefix) != 0) continue;
+    inc.firing = false;
+    inc.updated_us = now;
+    (void)store_->update(inc);
+    (void)store_->add_timeline(inc.id, now, "signal", std::string(detector),
+                               "the detector restarted its history after a reload; it signals "
+                               "again if the condition still holds");
+  }
+}
+
+void Manager::apply_pending() {
+  Options n;
+  {
+    std::lock_guard l(opt_mu_);
+    if (!pending_) return;
+    n = std::move(*pending_);
+    pending_.reset();
+    has_pending_.store(false, std::memory_order_relaxed);
+  }
+  bool was_enabled = enabled_.exchange(n.enabled, std::memory_order_relaxed);
+  auto fresh = make_detectors(n);
+  std::string applied, restarted;
+  auto add = [](std::string& list, std::string_view name) {
+    if (!list.empty()) list += ", ";
+    list += name;
+  };
+  for (size_t i = 0; i < detectors_.size() && i < fresh.size(); ++i) {
+    switch (detectors_[i]->retune(n)) {
+      case Detector::Retune::kUnchanged:
+        break;
+      case Detector::Retune::kApplied:
+        add(applied, detectors_[i]->name());
+        break;
+      case Detector::Retune::kRestart:
+        detectors_[i] = std::move(fresh[i]);
+        add(restarted, detectors_[i]->name());
+        forget_firing(detectors_[i]->name());
+        break;
+    }
+  }
+  if (applied.empty() && restarted.empty() && n.enabled == was_enabled) return;
+  std::string what = "detector settings reloaded";
+  if (n.enabled != was_enabled) what += n.enabled ? "; detectors on" : "; detectors off";
+  if (!applied.empty()) what += "; new thresholds, history kept: " + applied;
+  if (!restarted.empty()) what += "; a window changed, history restarts: " + restarted;
+  std::fprintf(stderr, "parapet: %s\n", what.c_str());
+  change_applied("config", what);
 }
 
 void Manager::notify(const Incident& inc, const Message& m) {
   std::vector<Destination> dests;
   {
-    std::lock_guard l(dest_mu_);
-    dests = destinations_;
+    std::lock_guard l(opt_mu_);
+    dests = o_.destinations;
   }
   bool queued = false;
   for (const auto& d : dests) {
@@ -140,7 +206,12 @@ std::vector<std::pair<std::string, std::string>> Manager::impact_fields(const In
 Result<Impact> Manager::impact(const Incident& inc) {
   int64_t to = inc.mitigated_us ? inc.mitigated_us : inc.resolved_us ? inc.resolved_us : clock_();
   int64_t from = inc.window_from_us ? inc.window_from_us : inc.detected_us;
-  return compute_impact(logs_db_, from, to, o_.slow_request_us);
+  int64_t slow_us;
+  {
+    std::lock_guard l(opt_mu_);
+    slow_us = o_.slow_request_us;
+  }
+  return compute_impact(logs_db_, from, to, slow_us);
 }
 
 void Manager::set_status_locked(Incident& inc, Status to, const std::string& author,
@@ -154,7 +225,11 @@ void Manager::set_status_locked(Incident& inc, Status to, const std::string& aut
   (void)store_->add_timeline(inc.id, now, "status", author, text);
 
   if (to == Status::kActive && inc.declared_us == now) {
-    std::string link = call_link(call_link_, inc.id);
+    std::string link;
+    {
+      std::lock_guard l(opt_mu_);
+      link = call_link(o_.call_link, inc.id);
+    }
     Message d{Stream::kDebug, "declared", "declared: " + inc.title, {}, ""};
     d.fields.emplace_back("subject", inc.subject.empty() ? "declared by hand" : inc.subject);
     d.fields.emplace_back("detected", time_text(inc.detected_us));
@@ -231,7 +306,7 @@ void Manager::handle(const Signal& s) {
     m.fields.emplace_back("subject", s.subject);
     m.fields.emplace_back("evidence", s.evidence);
     notify(inc, m);
-    if (o_.declare_after_us <= 0 || s.declare_now) {
+    if (options().declare_after_us <= 0 || s.declare_now) {
       set_status_locked(inc, Status::kActive, kAuto,
                         s.declare_now ? "declared by " + s.detector : "auto-declared");
     }
@@ -257,7 +332,11 @@ void Manager::handle(const Signal& s) {
 
 void Manager::tick(int64_t now_us) {
   std::lock_guard l(mu_);
-  Policy p{o_.declare_after_us, o_.auto_resolve_after_us};
+  Policy p;
+  {
+    std::lock_guard l(opt_mu_);
+    p = Policy{o_.declare_after_us, o_.auto_resolve_after_us};
+  }
   for (auto& inc : store_->list(true)) {
     auto next = on_tick(inc, p, now_us);
     if (!next) continue;

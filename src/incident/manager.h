@@ -4,9 +4,11 @@
 // outbox, which its own notifier thread delivers with retries (notify.cc). The admin API and the
 // CLI change incidents through the same methods.
 // Thread-safety: consume()/flush() on the recorder thread (they alone touch the detectors); every
-// other public method from any thread (one mutex serializes incident changes).
+// other public method from any thread (one mutex serializes incident changes, another guards the
+// options a reload replaces).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -14,6 +16,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -68,12 +71,16 @@ class Manager final : public core::RecordConsumer {
   // A change to the running gateway (kind: "config", "rules", ...) goes into the timeline of every
   // open incident: "what changed while it was happening" is the first question of a review.
   void change_applied(const std::string& kind, const std::string& what);
-  void set_destinations(std::vector<Destination> d, std::string call_link);
+  // A config reload: destinations, call link, triage and resolve delays, impact and notification
+  // settings apply at once; detector thresholds on the recorder thread's next batch (retune():
+  // history kept unless a window's length changed, docs/incidents.md), noted in the timeline of
+  // every open incident.
+  void reconfigure(Options next);
 
   Store& store() { return *store_; }
   Result<Impact> impact(const Incident& inc);
   int64_t now() const { return clock_(); }
-  const Options& options() const { return o_; }
+  Options options() const;  // a copy: a reload replaces them
 
  private:
   void notify(const Incident& inc, const Message& m);
@@ -81,8 +88,14 @@ class Manager final : public core::RecordConsumer {
                          const std::string& why);
   std::vector<std::pair<std::string, std::string>> impact_fields(const Incident& inc);
   void notifier_loop();
+  void apply_pending();  // recorder thread: retunes or rebuilds the detectors
+  void forget_firing(std::string_view detector);
 
-  Options o_;
+  mutable std::mutex opt_mu_;
+  Options o_;                       // guarded by opt_mu_
+  std::optional<Options> pending_;  // guarded by opt_mu_: for the detectors, not yet applied
+  std::atomic<bool> has_pending_{false};
+  std::atomic<bool> enabled_;
   std::unique_ptr<Store> store_;
   std::string logs_db_;
   Clock clock_;
@@ -90,9 +103,6 @@ class Manager final : public core::RecordConsumer {
   std::vector<std::unique_ptr<Detector>> detectors_;  // recorder thread only
   std::vector<Signal> signals_;                       // recorder thread only
   std::mutex mu_;                                     // incident changes
-  std::mutex dest_mu_;
-  std::vector<Destination> destinations_;
-  std::string call_link_;
   std::mutex wake_mu_;
   std::condition_variable wake_;
   bool stopping_ = false, kicked_ = false;

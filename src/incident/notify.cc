@@ -124,8 +124,14 @@ Result<int> http_post_json(const std::string& url_text, const std::string& body,
 
 int Manager::deliver_due(int64_t now_us) {
   auto items = store_->due(now_us, 50);
+  int64_t timeout_us, max_age_us;
+  {
+    std::lock_guard l(opt_mu_);
+    timeout_us = o_.notify_timeout_us;
+    max_age_us = o_.notify_max_age_us;
+  }
   for (auto& item : items) {
-    auto st = poster_(item.url, item.body, o_.notify_timeout_us);
+    auto st = poster_(item.url, item.body, timeout_us);
     int64_t done = clock_();
     ++item.attempts;
     bool ok = st && *st >= 200 && *st < 300;
@@ -139,7 +145,7 @@ int Manager::deliver_due(int64_t now_us) {
       continue;
     }
     item.last_error = st ? "HTTP " + std::to_string(*st) : st.error().message;
-    if (done - item.created_us >= o_.notify_max_age_us) {
+    if (done - item.created_us >= max_age_us) {
       item.state = "failed";
       (void)store_->add_timeline(item.incident_id, done, "notify_failed", "parapet",
                                  "gave up on " + what + " after " + std::to_string(item.attempts) +

@@ -21,6 +21,7 @@ struct BurnRateOptions {
   double slow_factor = 6.0;
   int64_t min_requests = 20;  // in the short window, so one failure of two requests is no outage
   int64_t min_failures = 3;   // in the short window: a lone failure at low traffic is noise
+  bool operator==(const BurnRateOptions&) const = default;
 };
 
 struct LatencyOptions {
@@ -31,6 +32,7 @@ struct LatencyOptions {
   int64_t min_delta_us = 500'000;        // ... and at least this much slower
   int64_t min_requests = 20;             // in the recent window
   int64_t min_baseline = 50;             // in the baseline
+  bool operator==(const LatencyOptions&) const = default;
 };
 
 struct SurgeOptions {
@@ -41,16 +43,19 @@ struct SurgeOptions {
   int64_t min_requests = 100;  // traffic surge: requests in the window
   int64_t min_retries = 20;    // retry storm: records with attempts > 1 in the window
   int64_t min_waf = 20;        // WAF surge: blocked/flagged records in the window
+  bool operator==(const SurgeOptions&) const = default;
 };
 
 struct SpendOptions {
   int64_t budget_micros_per_day = 0;  // 0: detector off
   int64_t window_us = 3600 * kSecond;
   double factor = 2.0;  // spend rate over the window > factor x the budget's daily rate
+  bool operator==(const SpendOptions&) const = default;
 };
 
 struct BreakerOptions {
   int64_t window_us = 60 * kSecond;  // fires on any circuit_open record in it; clears when none
+  bool operator==(const BreakerOptions&) const = default;
 };
 
 enum class Stream { kDebug, kImpact, kComms };
@@ -61,6 +66,7 @@ struct Destination {
   DestKind kind = DestKind::kSlack;
   std::string url;
   std::string routing_key_env;  // PagerDuty routing key, read from this environment variable
+  bool operator==(const Destination&) const = default;
 };
 
 struct Options {

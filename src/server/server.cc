@@ -286,7 +286,7 @@ void Server::reload() {
   }
   cfg_ = *next;
   for (auto& w : workers_) w->update_config(cfg_, tls);
-  incidents_->set_destinations(cfg_->incident.destinations, cfg_->incident.call_link);
+  incidents_->reconfigure(cfg_->incident);
   incidents_->config_reloaded(cfg_->generation);
   std::fprintf(stderr, "parapet: config reloaded (generation %llu)\n",
                static_cast<unsigned long long>(cfg_->generation));

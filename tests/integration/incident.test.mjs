@@ -20,7 +20,7 @@ import { request, postJson, waitFor } from './lib/util.mjs';
 
 const run = promisify(execFile);
 
-let fake, gw, hook;
+let fake, gw, hook, configText;
 const SLACK_SECRET = 'it-slack-signing-secret';
 const received = [];  // {path, body, at}
 
@@ -45,10 +45,7 @@ before(async () => {
   fake = await startFakeProvider();
   hook = await startReceiver();
   const h = `http://127.0.0.1:${hook.address().port}`;
-  gw = await startGateway({
-    upstreams: { openai: `${fake.url}/v1` },
-    env: { PARAPET_SLACK_SIGNING_SECRET: SLACK_SECRET },
-    config: `
+  configText = ({ extra = '', slowLong = 30 } = {}) => `
 [gateways.default]
 max_attempts = 1
 [circuit_breaker]
@@ -60,9 +57,10 @@ call_link = "https://meet.example/parapet-{id}"
 bucket_s = 1
 fast_long_s = 20
 fast_short_s = 3
-slow_long_s = 30
+slow_long_s = ${slowLong}
 slow_short_s = 5
 min_requests = 5
+${extra}
 [[incident.notify]]
 stream = "debug"
 kind = "slack"
@@ -75,7 +73,11 @@ url = "${h}/impact"
 stream = "comms"
 kind = "webhook"
 url = "${h}/comms"
-`,
+`;
+  gw = await startGateway({
+    upstreams: { openai: `${fake.url}/v1` },
+    env: { PARAPET_SLACK_SIGNING_SECRET: SLACK_SECRET },
+    config: configText(),
   });
 });
 
@@ -118,8 +120,9 @@ test('provider outage: detected, declared, notified, mitigated and written up by
     const open = await incidents();
     inc = open.find((i) => i.subject.startsWith('burn_rate:openai'));
     return inc && inc.status === 'active' &&
-      received.some((m) => m.path === '/debug') && received.some((m) => m.path === '/impact');
-  }, { timeoutMs: 60_000, intervalMs: 100, what: 'an active incident and debug + impact messages' });
+      received.some((m) => m.path === '/debug') && received.some((m) => m.path === '/impact') &&
+      received.some((m) => m.path === '/comms' && m.body?.event === 'incident.declared');
+  }, { timeoutMs: 60_000, intervalMs: 100, what: 'an active incident and debug + impact + comms messages' });
   const ttd = inc.detected_us / 1000 - outageStart;
   const ttdecl = inc.declared_us / 1000 - outageStart;
   console.log(`# time to detect: ${(ttd / 1000).toFixed(2)} s after the first failing request; ` +
@@ -386,4 +389,28 @@ url = "http://127.0.0.1:${closed}/nobody-home"
     await new Promise((r) => srv.close(r));
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('SIGHUP: new detector thresholds apply without a restart; a new window restarts the detector', async () => {
+  const d = await postJson(`${gw.adminUrl}/incidents`, { title: 'Reload watch', severity: 4 });
+  assert.equal(d.status, 201, d.text);
+  const id = d.json().incident.id;
+  const configEntries = async () =>
+    (await request(`${gw.adminUrl}/incidents/${id}`, { method: 'GET' })).json().timeline
+      .filter((e) => e.kind === 'config').map((e) => e.text);
+  // Detector settings apply on the recorder's next batch: keep a request going until they do.
+  const reload = async (burn, expect) => {
+    gw.writeConfig(configText(burn));
+    gw.proc.kill('SIGHUP');
+    await waitFor(async () => {
+      await chat(false);
+      return (await configEntries()).some((t) => t.includes(expect));
+    }, { timeoutMs: 20_000, intervalMs: 100, what: `"${expect}" in the timeline` });
+    assert.ok(gw.output().includes(`parapet: detector settings reloaded; ${expect}`), gw.output());
+  };
+  await reload({ extra: 'fast_factor = 10.0' }, 'new thresholds, history kept: burn_rate');
+  await reload({ extra: 'fast_factor = 10.0', slowLong: 40 }, 'a window changed, history restarts: burn_rate');
+  assert.equal(gw.proc.exitCode, null);
+  const res = await postJson(`${gw.adminUrl}/incidents/${id}/resolve`, {});
+  assert.equal(res.status, 200, res.text);
 });

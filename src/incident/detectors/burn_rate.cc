@@ -60,4 +60,15 @@ void BurnRateDetector::evaluate(int64_t now_us, std::vector<Signal>& out) {
   }
 }
 
+Detector::Retune BurnRateDetector::retune(const Options& o) {
+  const BurnRateOptions& n = o.burn_rate;
+  if (n == o_) return Retune::kUnchanged;
+  if (n.bucket_us != o_.bucket_us ||
+      std::max(n.fast_long_us, n.slow_long_us) != std::max(o_.fast_long_us, o_.slow_long_us)) {
+    return Retune::kRestart;
+  }
+  o_ = n;
+  return Retune::kApplied;
+}
+
 }  // namespace parapet::incident

@@ -19,6 +19,7 @@ class BurnRateDetector final : public Detector {
   std::string_view name() const override { return "burn_rate"; }
   void observe(const observe::RequestRecord& r) override;
   void evaluate(int64_t now_us, std::vector<Signal>& out) override;
+  Retune retune(const Options& o) override;
 
  private:
   struct Series {

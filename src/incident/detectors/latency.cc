@@ -58,4 +58,14 @@ void LatencyDetector::evaluate(int64_t now_us, std::vector<Signal>& out) {
   }
 }
 
+Detector::Retune LatencyDetector::retune(const Options& o) {
+  const LatencyOptions& n = o.latency;
+  if (n == o_) return Retune::kUnchanged;
+  if (n.bucket_us != o_.bucket_us || n.window_us + n.baseline_us != o_.window_us + o_.baseline_us) {
+    return Retune::kRestart;
+  }
+  o_ = n;
+  return Retune::kApplied;
+}
+
 }  // namespace parapet::incident

@@ -33,4 +33,9 @@ void PresenceDetector::evaluate(int64_t now_us, std::vector<Signal>& out) {
   }
 }
 
+Detector::Retune PresenceDetector::retune(const Options& o) {
+  // The window is the whole geometry and the only setting.
+  return o.breaker.window_us == window_us_ ? Retune::kUnchanged : Retune::kRestart;
+}
+
 }  // namespace parapet::incident

@@ -20,6 +20,7 @@ class PresenceDetector : public Detector {
   explicit PresenceDetector(int64_t window_us) : window_us_(window_us) {}
   void observe(const observe::RequestRecord& r) override;
   void evaluate(int64_t now_us, std::vector<Signal>& out) override;
+  Retune retune(const Options& o) override;
 
  protected:
   // The subject a matching record counts for, "" when it does not match; `detail` may be set to

@@ -12,11 +12,12 @@ void SpendDetector::observe(const observe::RequestRecord& r) {
 }
 
 void SpendDetector::evaluate(int64_t now_us, std::vector<Signal>& out) {
-  if (o_.budget_micros_per_day <= 0) return;
+  // A reload may remove the budget while the detector fires: that clears it.
+  if (o_.budget_micros_per_day <= 0 && !firing_) return;
   int64_t spent = b_.sum(now_us, o_.window_us)[0];
   double allowed = o_.factor * static_cast<double>(o_.budget_micros_per_day) *
                    static_cast<double>(o_.window_us) / (86400.0 * kSecond);
-  bool firing = static_cast<double>(spent) > allowed;
+  bool firing = o_.budget_micros_per_day > 0 && static_cast<double>(spent) > allowed;
   if (firing == firing_) return;
   firing_ = firing;
   Signal sig;
@@ -35,6 +36,13 @@ void SpendDetector::evaluate(int64_t now_us, std::vector<Signal>& out) {
   sig.title =
       firing ? "Spend is burning through the daily budget" : "Spend rate back within budget";
   out.push_back(std::move(sig));
+}
+
+Detector::Retune SpendDetector::retune(const Options& o) {
+  if (o.spend == o_) return Retune::kUnchanged;
+  if (o.spend.window_us != o_.window_us) return Retune::kRestart;
+  o_ = o.spend;
+  return Retune::kApplied;
 }
 
 }  // namespace parapet::incident

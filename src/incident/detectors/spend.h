@@ -16,6 +16,7 @@ class SpendDetector final : public Detector {
   std::string_view name() const override { return "spend_burn"; }
   void observe(const observe::RequestRecord& r) override;
   void evaluate(int64_t now_us, std::vector<Signal>& out) override;
+  Retune retune(const Options& o) override;
 
  private:
   SpendOptions o_;

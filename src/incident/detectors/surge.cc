@@ -87,4 +87,11 @@ void SurgeDetector::evaluate(int64_t now_us, std::vector<Signal>& out) {
   }
 }
 
+Detector::Retune SurgeDetector::retune(const Options& o) {
+  if (o.surge == o_) return Retune::kUnchanged;
+  if (o.surge.window_us != o_.window_us || o.surge.history != o_.history) return Retune::kRestart;
+  o_ = o.surge;
+  return Retune::kApplied;
+}
+
 }  // namespace parapet::incident

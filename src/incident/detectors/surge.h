@@ -25,6 +25,7 @@ class SurgeDetector final : public Detector {
   std::string_view name() const override;
   void observe(const observe::RequestRecord& r) override;
   void evaluate(int64_t now_us, std::vector<Signal>& out) override;
+  Retune retune(const Options& o) override;
 
  private:
   struct Series {

@@ -133,6 +133,59 @@ TEST_F(IncidentManagerTest, QuickClearIsDeclinedAsFalseAlarm) {
   EXPECT_EQ(m->store().get(id)->status, Status::kDeclined);
 }
 
+// SIGHUP: thresholds apply on the recorder thread's next batch and judge the history already
+// seen; the triage delay applies at once.
+TEST_F(IncidentManagerTest, ReloadedThresholdsJudgeTheHistoryAlreadySeen) {
+  auto o = opts();
+  o.burn_rate.min_requests = 1000;
+  auto m = manager(o);
+  for (int i = 0; i < 20; ++i) second(*m, 200);
+  second(*m, 500);
+  EXPECT_TRUE(m->store().list(true).empty());
+  o.burn_rate.min_requests = 5;
+  o.declare_after_us = 0;
+  m->reconfigure(o);
+  EXPECT_EQ(m->options().declare_after_us, 0);
+  m->flush();  // no new record
+  auto open = m->store().list(true);
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].subject, "burn_rate:openai/gpt-4o");
+  EXPECT_EQ(open[0].status, Status::kActive);  // declared at once: declare_after is 0 now
+}
+
+// A changed window restarts the detector's history: its open incident stops counting as firing
+// (not auto-declared on old evidence, not declined either) until the fresh detector fires again.
+TEST_F(IncidentManagerTest, ReloadedWindowRestartsTheDetectorAndForgetsFiring) {
+  auto o = opts();
+  o.declare_after_us = 3 * kS;
+  auto m = manager(o);
+  for (int i = 0; i < 20; ++i) second(*m, 200);
+  second(*m, 500);
+  auto open = m->store().list(true);
+  ASSERT_EQ(open.size(), 1u);
+  int64_t id = open[0].id;
+  EXPECT_TRUE(open[0].firing);
+  o.burn_rate.slow_long_us = 120 * kS;  // a longer ring
+  m->reconfigure(o);
+  m->flush();
+  auto inc = m->store().get(id);
+  EXPECT_FALSE(inc->firing);
+  bool noted = false, restarted = false;
+  for (auto& e : m->store().timeline(id)) {
+    noted = noted ||
+            (e.kind == "config" && e.text.find("history restarts: burn_rate") != std::string::npos);
+    restarted = restarted || e.text.find("restarted its history") != std::string::npos;
+  }
+  EXPECT_TRUE(noted);
+  EXPECT_TRUE(restarted);
+  for (int i = 0; i < 5; ++i) second(*m, 200);
+  EXPECT_EQ(m->store().get(id)->status, Status::kTriage);  // neither declared nor declined
+  for (int i = 0; i < 5; ++i) second(*m, 500);             // still failing: the fresh one fires
+  inc = m->store().get(id);
+  EXPECT_TRUE(inc->firing);
+  EXPECT_EQ(inc->status, Status::kActive);
+}
+
 TEST_F(IncidentManagerTest, FailedDeliveriesRetryAreRecordedAndSurviveRestart) {
   fail_ = true;
   int64_t id = 0;

@@ -129,5 +129,33 @@ TEST(IncidentBurnRate, SeriesPerProviderModel) {
   EXPECT_EQ(out[0].subject, "openai/gpt-4o");
 }
 
+// A reload: new thresholds keep the history (a verdict can change without new records); a new
+// ring geometry asks for a fresh detector and leaves this one as it was.
+TEST(IncidentBurnRate, RetuneKeepsHistoryUnlessTheRingChanges) {
+  BurnRateOptions strict = short_windows();
+  strict.min_requests = 1000;  // too few requests to judge
+  BurnRateDetector d(strict);
+  int64_t t0 = 1'700'000'000 * kS;
+  std::vector<Signal> out;
+  feed(d, t0, 120, 0);
+  feed(d, t0 + 120 * kS, 10, 1);
+  d.evaluate(t0 + 130 * kS, out);
+  EXPECT_TRUE(out.empty());
+
+  Options o;
+  o.burn_rate = strict;
+  EXPECT_EQ(d.retune(o), Detector::Retune::kUnchanged);
+  o.burn_rate.bucket_us = 2 * kS;
+  EXPECT_EQ(d.retune(o), Detector::Retune::kRestart);
+  d.evaluate(t0 + 130 * kS, out);
+  EXPECT_TRUE(out.empty());  // the refused retune changed nothing
+  o.burn_rate = strict;
+  o.burn_rate.min_requests = 10;
+  EXPECT_EQ(d.retune(o), Detector::Retune::kApplied);
+  d.evaluate(t0 + 130 * kS, out);  // the same records, judged by the new minimum
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].firing);
+}
+
 }  // namespace
 }  // namespace parapet::incident
