@@ -126,6 +126,11 @@ struct Exchange {
   std::string local_headers;  // extra "name: value\r\n" lines for a local answer (retry-after)
   observe::RequestRecord record;
   CacheState cache;  // the cache phase's lookup → fill state
+  // Set by run(): the limit phase's holds and the client's own cost. settle() prices the answer
+  // and releases the holds before its last bytes go out, so a client that sends its next request
+  // the moment it has read this answer never finds this one's reservation still held.
+  limits::Limiter::Ticket* ticket = nullptr;
+  const std::optional<cost::CustomCost>* custom_cost = nullptr;
 };
 
 // Runs one request through every phase and logs it. Never throws; errors become answers.

@@ -295,6 +295,10 @@ awaitable<bool> send_piece(Exchange& x, Sending& s, std::string_view data, bool 
 
 // Forwards the answer body as it arrives. Backpressure: the next upstream read starts only after
 // the client took the previous bytes, so memory stays at one read per stream.
+namespace {
+void settle(Exchange& x);
+}  // namespace
+
 awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
                               Clock::time_point total_end) {
   if (x.translation) {
@@ -342,8 +346,24 @@ awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
     return sent;
   };
 
+  // Before the answer's last bytes: its usage is whole, so it is priced and the limit holds
+  // settle (settle()), and the client's next request sees this one's spend, not its reservation.
+  bool usage_read = false;
+  auto complete = [&](std::optional<Error>* broken) {
+    if (usage && !usage_read) {
+      usage->finish(parser.done() && !(broken && *broken) && !x.client_gone);
+      x.record.usage = usage->usage();
+      x.record.model_answered = x.record.usage.model;
+    }
+    usage_read = true;
+  };
+
   bool done = parser.done();
   std::string_view first = outgoing(done);
+  if (done && !guard_blocked(guard.get())) {
+    complete(nullptr);
+    settle(x);
+  }
   bool ok = co_await send_piece(x, s, first, done && !guard_blocked(guard.get()),
                                 earlier(total_end, Clock::now() + uo.idle_timeout));
   out.clear();
@@ -353,16 +373,16 @@ awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
     if (got == ReadResult::kGone || got == ReadResult::kBroken) break;
     done = got == ReadResult::kEnd || parser.done();
     std::string_view piece = outgoing(done);
+    if (done && !guard_blocked(guard.get())) {
+      complete(&broken);
+      settle(x);
+    }
     ok = co_await send_piece(x, s, piece, done && !guard_blocked(guard.get()),
                              earlier(total_end, Clock::now() + uo.idle_timeout));
     out.clear();
   }
   out.clear();
-  if (usage) {
-    usage->finish(parser.done() && !broken && !x.client_gone);
-    x.record.usage = usage->usage();
-    x.record.model_answered = x.record.usage.model;
-  }
+  complete(&broken);
   end_answer(x, broken);
   if (guard) record_answer_dlp(x, *guard);
   if (guard_blocked(guard.get()) && !x.client_gone) {
@@ -475,6 +495,12 @@ void price(Exchange& x, const std::optional<cost::CustomCost>& custom_cost) {
   if (p) r.cost_micros = cost::cost_micros(r.usage, *p);
 }
 
+// Idempotent: run() settles again after the answer for the paths that do not call it earlier.
+void settle(Exchange& x) {
+  if (x.custom_cost) price(x, *x.custom_cost);
+  if (x.ticket) finish_limits(x, *x.ticket);
+}
+
 // Upstream and stream back (pipeline/attempt.cc), then what the answer cost.
 awaitable<void> upstream_phase(Exchange& x, std::vector<Step>& steps,
                                const reliability::RetrySettings& retry, bool report_step,
@@ -505,6 +531,8 @@ awaitable<void> run(Exchange& x) {
   std::vector<Step> steps;  // what the upstream phase tries, in order (pipeline/upstream.h)
   Result<reliability::RetrySettings> retry = reliability::RetrySettings{};
   limits::Limiter::Ticket ticket;
+  x.ticket = &ticket;
+  x.custom_cost = &custom_cost;
   CompatRequest compat;  // the compat endpoint's reading of `model` (pipeline/compat.h)
   if (auto routed = route::resolve(x.cfg, x.req.target, target); !routed) {
     r.gateway = target.gateway;
