@@ -293,12 +293,12 @@ awaitable<bool> send_piece(Exchange& x, Sending& s, std::string_view data, bool 
 
 }  // namespace
 
-// Forwards the answer body as it arrives. Backpressure: the next upstream read starts only after
-// the client took the previous bytes, so memory stays at one read per stream.
 namespace {
 void settle(Exchange& x);
 }  // namespace
 
+// Forwards the answer body as it arrives. Backpressure: the next upstream read starts only after
+// the client took the previous bytes, so memory stays at one read per stream.
 awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
                               Clock::time_point total_end) {
   if (x.translation) {
@@ -357,13 +357,15 @@ awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
     }
     usage_read = true;
   };
+  auto settle_if_last = [&](bool last, std::optional<Error>* broken) {
+    if (!last || guard_blocked(guard.get())) return;
+    complete(broken);
+    settle(x);
+  };
 
   bool done = parser.done();
   std::string_view first = outgoing(done);
-  if (done && !guard_blocked(guard.get())) {
-    complete(nullptr);
-    settle(x);
-  }
+  settle_if_last(done, nullptr);
   bool ok = co_await send_piece(x, s, first, done && !guard_blocked(guard.get()),
                                 earlier(total_end, Clock::now() + uo.idle_timeout));
   out.clear();
@@ -373,10 +375,7 @@ awaitable<void> stream_answer(Exchange& x, providers::Protocol protocol,
     if (got == ReadResult::kGone || got == ReadResult::kBroken) break;
     done = got == ReadResult::kEnd || parser.done();
     std::string_view piece = outgoing(done);
-    if (done && !guard_blocked(guard.get())) {
-      complete(&broken);
-      settle(x);
-    }
+    settle_if_last(done, &broken);
     ok = co_await send_piece(x, s, piece, done && !guard_blocked(guard.get()),
                              earlier(total_end, Clock::now() + uo.idle_timeout));
     out.clear();
